@@ -1,0 +1,105 @@
+# ltsnap - see README.md. `make` builds build/ltsnap; `make check` runs every test.
+
+PKGS := libcurl libcrypto libcjson expat
+PKG_CONFIG ?= pkg-config
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wold-style-definition -Wvla -Wwrite-strings -Wformat=2 \
+	-Wpointer-arith -Wcast-qual
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+# libcsv ships no pkg-config file.
+LIBS := $(PKG_LIBS) -lcsv -lm
+
+ALL_CPPFLAGS := -Isrc -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
+ALL_CFLAGS := $(WARNINGS) $(PKG_CFLAGS) $(CFLAGS)
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/ltsnap
+
+# B: output directory. LIB_FILTER: pattern(s) restricting which library sources
+# are built (for working on one module while others are unfinished).
+B ?= build
+LIB_FILTER ?= %
+LIB_SRC := $(sort $(filter $(LIB_FILTER),$(filter-out src/main.c,$(wildcard src/*/*.c))))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TEST_LIB_OBJ := $(B)/tests/tap.o
+
+.PHONY: all check unit golden e2e lint lint-cypher golden-update bench clean install uninstall \
+	valgrind fuzz
+
+all: $(B)/ltsnap
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libltsnap.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/ltsnap: $(B)/obj/main.o $(B)/libltsnap.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/tap.o: tests/lib/tap.c tests/lib/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -Itests/lib $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tests/test_%: tests/unit/test_%.c $(TEST_LIB_OBJ) $(B)/libltsnap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -Itests/lib $(ALL_CFLAGS) $(LDFLAGS) -MMD -MP -o $@ $< \
+		$(TEST_LIB_OBJ) $(B)/libltsnap.a $(LIBS)
+
+unit: $(UNIT_BIN)
+	@tests/lib/run-unit $(UNIT_BIN)
+
+golden: $(B)/ltsnap
+	@tests/golden/run
+
+e2e: $(B)/ltsnap
+	@tests/e2e/run
+
+lint-cypher: $(B)/ltsnap
+	@tests/lib/lint-all-cypher
+
+check: all unit golden e2e lint-cypher
+
+golden-update: $(B)/ltsnap
+	@tests/golden/run --update
+
+lint:
+	@scripts/lint
+
+bench: $(B)/ltsnap
+	@scripts/bench
+
+valgrind: $(UNIT_BIN) $(B)/ltsnap
+	@LT_VALGRIND=1 tests/lib/run-unit $(UNIT_BIN)
+	@LT_VALGRIND=1 tests/golden/run
+
+install: $(B)/ltsnap
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates
+	install -m 755 $(B)/ltsnap $(DESTDIR)$(BINDIR)/ltsnap
+	install -m 644 templates/*.cypher $(DESTDIR)$(DATADIR)/templates/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ltsnap
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(B)/obj/main.d $(UNIT_BIN:=.d)

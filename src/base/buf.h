@@ -1,0 +1,60 @@
+/*
+ * buf.h - the one growable byte buffer (curl's dynbuf, git's strbuf).
+ *
+ * Owns: struct buf, an owned, always NUL-terminated byte string with a hard
+ *       size limit fixed at init.
+ * May call: mem.
+ *
+ * Invariants:
+ * - After BUF_INIT/buf_init the buffer is empty and owns no memory; buf_str()
+ *   still returns a valid "" string.
+ * - len never exceeds max. An append that would make it exceed max fails with
+ *   LT_E_LIMIT and RELEASES the buffer (curl's rule): the caller never goes
+ *   on with a silently truncated value. The buffer is then empty and usable.
+ * - The bytes may contain NULs; ptr[len] is always NUL when ptr is set.
+ * - buf_detach() is the only way to take the memory; the buffer is empty
+ *   afterwards. buf_release() frees it; buf_release_secret() wipes it first.
+ */
+#ifndef LT_BASE_BUF_H
+#define LT_BASE_BUF_H
+
+#include <stdarg.h>
+
+#include "base/lt.h"
+#include "base/rc.h"
+
+struct buf {
+    char *ptr;
+    size_t len;
+    size_t alloc;
+    size_t max;
+};
+
+#define BUF_INIT(maxlen) {NULL, 0, 0, (maxlen)}
+
+/* Common limits. */
+#define BUF_MAX_SMALL ((size_t)64 * 1024)
+#define BUF_MAX_LARGE ((size_t)256 * 1024 * 1024)
+
+void buf_init(struct buf *b, size_t max);
+void buf_release(struct buf *b);
+void buf_release_secret(struct buf *b);
+/* Empties the buffer, keeping its memory. */
+void buf_reset(struct buf *b);
+/* Shortens to len bytes (no effect when len >= b->len). */
+void buf_truncate(struct buf *b, size_t len);
+/* Takes the memory (never NULL; "" when empty) and empties the buffer. */
+char *buf_detach(struct buf *b, size_t *len);
+
+LT_MUST_CHECK enum lt_rc buf_add(struct buf *b, const void *data, size_t n);
+LT_MUST_CHECK enum lt_rc buf_adds(struct buf *b, const char *s);
+LT_MUST_CHECK enum lt_rc buf_addc(struct buf *b, char c);
+LT_MUST_CHECK enum lt_rc buf_addb(struct buf *b, const struct buf *other);
+LT_MUST_CHECK enum lt_rc buf_printf(struct buf *b, const char *fmt, ...) LT_PRINTF(2, 3);
+LT_MUST_CHECK enum lt_rc buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+    LT_PRINTF(2, 0);
+
+/* The contents as a C string; "" for an empty buffer. */
+const char *buf_str(const struct buf *b);
+
+#endif

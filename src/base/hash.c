@@ -1,0 +1,83 @@
+#include "base/hash.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+static enum lt_rc digest(const EVP_MD *md, const void *data, size_t n, unsigned char *out)
+{
+    unsigned int len = 0;
+    return EVP_Digest(data, n, out, &len, md, NULL) == 1 ? LT_OK : LT_E_INTERNAL;
+}
+
+enum lt_rc hash_sha256(const void *data, size_t n, unsigned char out[HASH_SHA256_LEN])
+{
+    return digest(EVP_sha256(), data, n, out);
+}
+
+enum lt_rc hash_sha1(const void *data, size_t n, unsigned char out[HASH_SHA1_LEN])
+{
+    return digest(EVP_sha1(), data, n, out);
+}
+
+enum lt_rc hash_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
+                            unsigned char out[HASH_SHA256_LEN])
+{
+    unsigned int len = 0;
+    if (keylen > INT32_MAX) {
+        return LT_E_INTERNAL;
+    }
+    return HMAC(EVP_sha256(), key, (int)keylen, msg, msglen, out, &len) ? LT_OK : LT_E_INTERNAL;
+}
+
+enum lt_rc hash_hex(struct buf *out, const unsigned char *bytes, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        char pair[2] = {digits[bytes[i] >> 4], digits[bytes[i] & 0x0F]};
+        LT_TRY(buf_add(out, pair, 2));
+    }
+    return LT_OK;
+}
+
+enum lt_rc hash_sha256_hex(struct buf *out, const void *data, size_t n)
+{
+    unsigned char md[HASH_SHA256_LEN];
+    LT_TRY(hash_sha256(data, n, md));
+    return hash_hex(out, md, sizeof(md));
+}
+
+enum lt_rc hash_sha256_begin(struct hash_sha256_stream *s)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    s->ctx = ctx;
+    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+        hash_sha256_abort(s);
+        return LT_E_INTERNAL;
+    }
+    return LT_OK;
+}
+
+enum lt_rc hash_sha256_update(struct hash_sha256_stream *s, const void *data, size_t n)
+{
+    return EVP_DigestUpdate(s->ctx, data, n) == 1 ? LT_OK : LT_E_INTERNAL;
+}
+
+enum lt_rc hash_sha256_end(struct hash_sha256_stream *s, unsigned char out[HASH_SHA256_LEN])
+{
+    unsigned int len = 0;
+    int ok = EVP_DigestFinal_ex(s->ctx, out, &len);
+    hash_sha256_abort(s);
+    return ok == 1 ? LT_OK : LT_E_INTERNAL;
+}
+
+void hash_sha256_abort(struct hash_sha256_stream *s)
+{
+    EVP_MD_CTX_free(s->ctx);
+    s->ctx = NULL;
+}
+
+bool hash_equal(const void *a, const void *b, size_t n)
+{
+    return CRYPTO_memcmp(a, b, n) == 0;
+}

@@ -1,0 +1,135 @@
+#include "base/json.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "base/mem.h"
+
+static void mem_free_hook(void *p)
+{
+    mem_free(p);
+}
+
+void json_use_mem_hooks(void)
+{
+    cJSON_Hooks hooks = {mem_alloc, mem_free_hook};
+    cJSON_InitHooks(&hooks);
+}
+
+/* Merge sort of a cJSON sibling list by key; returns the new head. */
+static cJSON *merge_sorted(cJSON *a, cJSON *b)
+{
+    cJSON head;
+    cJSON *tail = &head;
+    while (a && b) {
+        if (strcmp(b->string, a->string) < 0) {
+            tail->next = b;
+            b = b->next;
+        } else {
+            tail->next = a;
+            a = a->next;
+        }
+        tail = tail->next;
+    }
+    tail->next = a ? a : b;
+    return head.next;
+}
+
+static cJSON *sort_list(cJSON *list)
+{
+    if (!list || !list->next) {
+        return list;
+    }
+    cJSON *slow = list;
+    cJSON *fast = list->next;
+    while (fast && fast->next) {
+        slow = slow->next;
+        fast = fast->next->next;
+    }
+    cJSON *second = slow->next;
+    slow->next = NULL;
+    return merge_sorted(sort_list(list), sort_list(second));
+}
+
+void json_sort_keys(cJSON *item)
+{
+    if (!item) {
+        return;
+    }
+    if (cJSON_IsObject(item)) {
+        item->child = sort_list(item->child);
+        /* cJSON keeps a doubly linked list whose head's prev points at the tail. */
+        cJSON *prev = NULL;
+        for (cJSON *c = item->child; c; c = c->next) {
+            c->prev = prev;
+            prev = c;
+        }
+        if (item->child) {
+            item->child->prev = prev;
+        }
+    }
+    for (cJSON *c = item->child; c; c = c->next) {
+        json_sort_keys(c);
+    }
+}
+
+static enum lt_rc print_into(char *text, struct buf *out)
+{
+    if (!text) {
+        return LT_E_INTERNAL;
+    }
+    enum lt_rc rc = buf_adds(out, text);
+    mem_free(text);
+    return rc;
+}
+
+enum lt_rc json_canonical(cJSON *item, struct buf *out)
+{
+    json_sort_keys(item);
+    return print_into(cJSON_PrintUnformatted(item), out);
+}
+
+enum lt_rc json_pretty(cJSON *item, struct buf *out)
+{
+    json_sort_keys(item);
+    LT_TRY(print_into(cJSON_Print(item), out));
+    return buf_addc(out, '\n');
+}
+
+const char *json_get_string(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const cJSON *json_get_object(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsObject(v) ? v : NULL;
+}
+
+const cJSON *json_get_array(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsArray(v) ? v : NULL;
+}
+
+int json_get_bool(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsBool(v) ? cJSON_IsTrue(v) : -1;
+}
+
+bool json_get_int64(const cJSON *obj, const char *key, int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(v)) {
+        return false;
+    }
+    double d = v->valuedouble;
+    if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0) {
+        return false;
+    }
+    *out = (int64_t)d;
+    return true;
+}

@@ -1,0 +1,40 @@
+/*
+ * json.h - canonical JSON on cJSON.
+ *
+ * Owns: the one definition of "canonical JSON" in ltsnap: object keys sorted
+ *       by byte value at every level, no insignificant white space, cJSON's
+ *       number format (C locale; ltsnap never calls setlocale), strings
+ *       escaped by cJSON (", \ and control characters; other UTF-8 kept).
+ *       cJSON is the only JSON printer: every JSON text ltsnap writes goes
+ *       through here.
+ * May call: cJSON, buf, mem.
+ */
+#ifndef LT_BASE_JSON_H
+#define LT_BASE_JSON_H
+
+#include <cjson/cJSON.h>
+
+#include "base/buf.h"
+#include "base/lt.h"
+#include "base/rc.h"
+
+/* Routes cJSON's allocations through mem (call once at start-up). */
+void json_use_mem_hooks(void);
+
+/* Sorts the keys of every object in the tree by byte value (stable). */
+void json_sort_keys(cJSON *item);
+/* Sorts item's keys and appends its canonical text. */
+LT_MUST_CHECK enum lt_rc json_canonical(cJSON *item, struct buf *out);
+/* Sorts item's keys and appends it indented (one key per line) with a final newline. */
+LT_MUST_CHECK enum lt_rc json_pretty(cJSON *item, struct buf *out);
+
+/* Member lookups that return NULL unless the member exists with the given type. */
+const char *json_get_string(const cJSON *obj, const char *key);
+const cJSON *json_get_object(const cJSON *obj, const char *key);
+const cJSON *json_get_array(const cJSON *obj, const char *key);
+/* 1 true, 0 false, -1 absent or not a boolean. */
+int json_get_bool(const cJSON *obj, const char *key);
+/* True and *out set when the member is a number holding an integer. */
+bool json_get_int64(const cJSON *obj, const char *key, int64_t *out);
+
+#endif

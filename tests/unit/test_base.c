@@ -1,0 +1,170 @@
+/* Unit tests for the base modules: buf, err, utf8, clock, hash, json, log. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/err.h"
+#include "base/hash.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/utf8.h"
+#include "tap.h"
+
+static void test_buf(void)
+{
+    struct buf b = BUF_INIT(8);
+    EXPECT_STR(buf_str(&b), "");
+    EXPECT_OK(buf_adds(&b, "abc"));
+    EXPECT_OK(buf_printf(&b, "%d", 42));
+    EXPECT_STR(buf_str(&b), "abc42");
+    EXPECT_OK(buf_add(&b, "\0x", 2));
+    EXPECT_INT(b.len, 7);
+    /* One byte over the cap fails and releases the buffer. */
+    EXPECT_INT(buf_adds(&b, "zz"), LT_E_LIMIT);
+    EXPECT_INT(b.len, 0);
+    EXPECT(b.ptr == NULL);
+    EXPECT_OK(buf_adds(&b, "12345678"));
+    EXPECT_INT(buf_addc(&b, '9'), LT_E_LIMIT);
+    EXPECT_OK(buf_adds(&b, "hello"));
+    buf_truncate(&b, 2);
+    EXPECT_STR(buf_str(&b), "he");
+    size_t n;
+    char *p = buf_detach(&b, &n);
+    EXPECT_STR(p, "he");
+    EXPECT_INT(n, 2);
+    EXPECT_STR(buf_str(&b), "");
+    free(p);
+    buf_release(&b);
+}
+
+static void test_err(void)
+{
+    struct lt_error err = LT_ERROR_INIT;
+    EXPECT_INT(lt_fail(&err, LT_E_INPUT, "line %d: mismatched tag", 12), LT_E_INPUT);
+    /* First failure wins. */
+    EXPECT_INT(lt_fail(&err, LT_E_IO, "later"), LT_E_IO);
+    lt_error_prefix(&err, "cannot parse '%s'", "a.xml");
+    EXPECT_STR(lt_error_message(&err), "cannot parse 'a.xml': line 12: mismatched tag");
+    EXPECT_INT(err.code, LT_E_INPUT);
+    lt_error_clear(&err);
+    EXPECT_INT(err.code, LT_OK);
+    lt_error_prefix(&err, "no effect");
+    EXPECT_STR(lt_error_message(&err), "success");
+    lt_error_release(&err);
+    EXPECT_STR(lt_rc_name(LT_E_CREDS), "credentials");
+    EXPECT_INT(lt_rc_category(LT_E_USAGE), LT_CAT_USAGE);
+}
+
+static void test_utf8(void)
+{
+    size_t bad = 99;
+    EXPECT(utf8_valid("plain", 5, NULL));
+    EXPECT(utf8_valid("\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80", 9, NULL));
+    EXPECT(!utf8_valid("ab\xc0\xaf", 4, &bad)); /* overlong '/' */
+    EXPECT_INT(bad, 2);
+    EXPECT(!utf8_valid("\xed\xa0\x80", 3, &bad)); /* lone surrogate */
+    EXPECT(!utf8_valid("\xf4\x90\x80\x80", 4, &bad)); /* above U+10FFFF */
+    EXPECT(!utf8_valid("\xe2\x80", 2, &bad));         /* truncated */
+    uint32_t cp = 0;
+    EXPECT_INT(utf8_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+    EXPECT_INT(cp, 0x1F600);
+}
+
+static void test_clock(void)
+{
+    int64_t t;
+    int ms;
+    EXPECT(clock_parse_iso8601("2021-10-12T06:27:52.000Z", &t, &ms));
+    EXPECT_INT(t, 1634020072);
+    EXPECT_INT(ms, 0);
+    EXPECT(clock_parse_iso8601("2021-10-12T06:27:52.123456+00:00", &t, &ms));
+    EXPECT_INT(t, 1634020072);
+    EXPECT_INT(ms, 123);
+    EXPECT(clock_parse_iso8601("2021-10-12T08:27:52+02:00", &t, &ms));
+    EXPECT_INT(t, 1634020072);
+    EXPECT(clock_parse_iso8601("1969-12-31T23:59:59Z", &t, &ms));
+    EXPECT_INT(t, -1);
+    EXPECT(!clock_parse_iso8601("2021-02-29T00:00:00Z", &t, &ms));
+    EXPECT(!clock_parse_iso8601("2021-10-12T06:27:52", &t, &ms));
+    EXPECT(!clock_parse_iso8601("2021-10-12T06:27:52Zjunk", &t, &ms));
+    EXPECT(!clock_parse_iso8601("", &t, &ms));
+    struct buf b = BUF_INIT(64);
+    EXPECT_OK(clock_format_iso8601_ms(&b, 1634020072, 5));
+    EXPECT_STR(buf_str(&b), "2021-10-12T06:27:52.005Z");
+    buf_reset(&b);
+    EXPECT_OK(clock_format_amz(&b, 1440938160));
+    EXPECT_STR(buf_str(&b), "20150830T123600Z");
+    buf_reset(&b);
+    EXPECT_OK(clock_format_iso8601(&b, 951782400));
+    EXPECT_STR(buf_str(&b), "2000-02-29T00:00:00Z");
+    buf_release(&b);
+}
+
+static void test_hash(void)
+{
+    struct buf b = BUF_INIT(256);
+    EXPECT_OK(hash_sha256_hex(&b, "", 0));
+    EXPECT_STR(buf_str(&b), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    buf_reset(&b);
+    unsigned char mac[HASH_SHA256_LEN];
+    /* RFC 4231 test case 2. */
+    EXPECT_OK(hash_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, mac));
+    EXPECT_OK(hash_hex(&b, mac, sizeof(mac)));
+    EXPECT_STR(buf_str(&b), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    buf_reset(&b);
+    struct hash_sha256_stream s;
+    unsigned char md[HASH_SHA256_LEN];
+    EXPECT_OK(hash_sha256_begin(&s));
+    EXPECT_OK(hash_sha256_update(&s, "ab", 2));
+    EXPECT_OK(hash_sha256_update(&s, "c", 1));
+    EXPECT_OK(hash_sha256_end(&s, md));
+    EXPECT_OK(hash_hex(&b, md, sizeof(md)));
+    EXPECT_STR(buf_str(&b), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    buf_release(&b);
+}
+
+static void test_json(void)
+{
+    cJSON *j = cJSON_Parse("{\"b\":1,\"a\":{\"z\":true,\"y\":[{\"d\":1,\"c\":\"x\\n\"}]},\"B\":null}");
+    struct buf b = BUF_INIT(1024);
+    EXPECT_OK(json_canonical(j, &b));
+    EXPECT_STR(buf_str(&b), "{\"B\":null,\"a\":{\"y\":[{\"c\":\"x\\n\",\"d\":1}],\"z\":true},\"b\":1}");
+    int64_t v;
+    EXPECT(json_get_int64(j, "b", &v));
+    EXPECT_INT(v, 1);
+    EXPECT(!json_get_int64(j, "a", &v));
+    EXPECT_INT(json_get_bool(json_get_object(j, "a"), "z"), 1);
+    EXPECT_INT(json_get_bool(j, "b"), -1);
+    cJSON_Delete(j);
+    buf_release(&b);
+}
+
+static void test_log(void)
+{
+    struct buf b = BUF_INIT(4096);
+    log_render(&b, "name 'a\nb\x1b[2J' \xff ok \xc3\xa9");
+    EXPECT_STR(buf_str(&b), "name 'a\\nb\\x1B[2J' \\xFF ok \xc3\xa9");
+    buf_reset(&b);
+    log_add_secret("wJalrXUtnFEMI/K7MDENG", 21);
+    log_render(&b, "secret=wJalrXUtnFEMI/K7MDENG, Signature=abcdef0123 X-Amz-Security-Token: tok&x");
+    EXPECT_STR(buf_str(&b), "secret=[redacted], Signature=[redacted] X-Amz-Security-Token: [redacted]&x");
+    log_forget_secrets();
+    buf_reset(&b);
+    log_render(&b, "wJalrXUtnFEMI/K7MDENG");
+    EXPECT_STR(buf_str(&b), "wJalrXUtnFEMI/K7MDENG");
+    buf_release(&b);
+}
+
+int main(void)
+{
+    test_buf();
+    test_err();
+    test_utf8();
+    test_clock();
+    test_hash();
+    test_json();
+    test_log();
+    return tap_done();
+}
