@@ -36,7 +36,8 @@ LIB_SRC := $(sort $(filter $(LIB_FILTER),$(filter-out src/main.c,$(wildcard src/
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-TEST_LIB_OBJ := $(B)/tests/tap.o
+TEST_LIB_SRC := $(sort $(wildcard tests/lib/*.c))
+TEST_LIB_OBJ := $(TEST_LIB_SRC:tests/lib/%.c=$(B)/tests/lib/%.o)
 
 .PHONY: all check unit golden e2e lint lint-cypher golden-update bench clean install uninstall \
 	valgrind fuzz
@@ -54,7 +55,7 @@ $(B)/libltsnap.a: $(LIB_OBJ)
 $(B)/ltsnap: $(B)/obj/main.o $(B)/libltsnap.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/tests/tap.o: tests/lib/tap.c tests/lib/tap.h
+$(B)/tests/lib/%.o: tests/lib/%.c $(wildcard tests/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) -Itests/lib $(ALL_CFLAGS) -c -o $@ $<
 

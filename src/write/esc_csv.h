@@ -1,0 +1,33 @@
+/*
+ * esc_csv.h - the one CSV escaper, for neo4j-admin import files (RFC 4180
+ * as neo4j-admin reads it: delimiter ',', quote '"', quotes doubled,
+ * backslash not special; docs/reference.md section 6).
+ *
+ * Owns: how a value becomes a CSV field. Fields are written with libcsv's
+ * csv_write(): every string field is quoted, so a quoted empty string ("")
+ * stays distinguishable from an absent value (an empty field, which
+ * neo4j-admin reads as "no property").
+ * May call: base, libcsv.
+ *
+ * Arrays: elements are joined with ESC_CSV_ARRAY_DELIM (U+001F, unit
+ * separator), which neo4j-admin takes as --array-delimiter=U+001F. There is
+ * no escape for it, so an element containing it (or empty, which
+ * neo4j-admin would drop) cannot be written: esc_csv_array fails with
+ * LT_E_INPUT and the caller reports which value.
+ */
+#ifndef LT_WRITE_ESC_CSV_H
+#define LT_WRITE_ESC_CSV_H
+
+#include "base/buf.h"
+#include "base/lt.h"
+#include "base/rc.h"
+
+#define ESC_CSV_ARRAY_DELIM '\x1f'
+#define ESC_CSV_ARRAY_DELIM_OPTION "U+001F"
+
+/* Appends s as one quoted field (no delimiter). s must be valid UTF-8 without NUL. */
+LT_MUST_CHECK enum lt_rc esc_csv_field(struct buf *out, const char *s, size_t n);
+/* Appends the elements as one quoted array field. */
+LT_MUST_CHECK enum lt_rc esc_csv_array(struct buf *out, const char *const *items, size_t nitems);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * tmpl.h - Cypher templates: text files in templates/ (or --templates DIR)
+ * with {{name}} placeholders that the writers fill. The program holds no
+ * Cypher statements of its own.
+ *
+ * Owns: loading a template and filling its placeholders.
+ * May call: base.
+ *
+ * Rules:
+ * - a placeholder is {{ followed by [a-z_]+ and }}; anything else between
+ *   braces is plain text;
+ * - rendering fails (LT_E_CONFIG, naming template file and line) when the
+ *   template uses a placeholder no value was given for, or when a value
+ *   given as required is not used by the template;
+ * - values are inserted verbatim: the caller passes text already escaped by
+ *   esc_cypher (tmpl never sees raw data).
+ */
+#ifndef LT_WRITE_TMPL_H
+#define LT_WRITE_TMPL_H
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/lt.h"
+
+struct tmpl {
+    char *name; /* file name, for messages */
+    struct buf text;
+};
+
+struct tmpl_var {
+    const char *name;
+    const char *value;
+    size_t len;
+    bool required; /* the template must use it */
+};
+
+/* Reads dir/name (at most 1 MiB). */
+LT_MUST_CHECK enum lt_rc tmpl_load(struct tmpl *t, const char *dir, const char *name,
+                                   struct lt_error *err);
+void tmpl_release(struct tmpl *t);
+/* Appends the template with placeholders filled. */
+LT_MUST_CHECK enum lt_rc tmpl_render(const struct tmpl *t, const struct tmpl_var *vars,
+                                     size_t nvars, struct buf *out, struct lt_error *err);
+
+#endif
