@@ -30,7 +30,10 @@ struct buf {
     size_t max;
 };
 
-#define BUF_INIT(maxlen) {NULL, 0, 0, (maxlen)}
+#define BUF_INIT(maxlen)                                                                           \
+    {                                                                                              \
+        NULL, 0, 0, (maxlen)                                                                       \
+    }
 
 /* Common limits. */
 #define BUF_MAX_SMALL ((size_t)64 * 1024)
@@ -51,8 +54,7 @@ LT_MUST_CHECK enum lt_rc buf_adds(struct buf *b, const char *s);
 LT_MUST_CHECK enum lt_rc buf_addc(struct buf *b, char c);
 LT_MUST_CHECK enum lt_rc buf_addb(struct buf *b, const struct buf *other);
 LT_MUST_CHECK enum lt_rc buf_printf(struct buf *b, const char *fmt, ...) LT_PRINTF(2, 3);
-LT_MUST_CHECK enum lt_rc buf_vprintf(struct buf *b, const char *fmt, va_list ap)
-    LT_PRINTF(2, 0);
+LT_MUST_CHECK enum lt_rc buf_vprintf(struct buf *b, const char *fmt, va_list ap) LT_PRINTF(2, 0);
 
 /* The contents as a C string; "" for an empty buffer. */
 const char *buf_str(const struct buf *b);

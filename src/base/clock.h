@@ -30,8 +30,7 @@ void clock_sleep_ms(uint64_t ms);
 bool clock_parse_iso8601(const char *s, int64_t *unix_seconds, int *millis);
 
 /* "2021-10-12T06:27:52.000Z": the canonical form ltsnap stores. */
-LT_MUST_CHECK enum lt_rc clock_format_iso8601_ms(struct buf *out, int64_t unix_seconds,
-                                                 int millis);
+LT_MUST_CHECK enum lt_rc clock_format_iso8601_ms(struct buf *out, int64_t unix_seconds, int millis);
 /* "2021-10-12T06:27:52Z" */
 LT_MUST_CHECK enum lt_rc clock_format_iso8601(struct buf *out, int64_t unix_seconds);
 /* "20150830T123600Z", the X-Amz-Date form. */

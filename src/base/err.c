@@ -58,6 +58,8 @@ void lt_error_clear(struct lt_error *err)
 }
 
 /* Messages are best effort: one that outgrows LT_ERROR_MAX is cut, not lost. */
+static void vappend_truncating(struct buf *b, const char *fmt, va_list ap) LT_PRINTF(2, 0);
+
 static void vappend_truncating(struct buf *b, const char *fmt, va_list ap)
 {
     if (buf_vprintf(b, fmt, ap) != LT_OK) {

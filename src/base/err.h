@@ -36,7 +36,10 @@ struct lt_error {
     struct buf msg;
 };
 
-#define LT_ERROR_INIT {LT_OK, BUF_INIT(LT_ERROR_MAX)}
+#define LT_ERROR_INIT                                                                              \
+    {                                                                                              \
+        LT_OK, BUF_INIT(LT_ERROR_MAX)                                                              \
+    }
 #define LT_ERROR_MAX 4096
 
 void lt_error_init(struct lt_error *err);

@@ -73,8 +73,7 @@ enum lt_rc fsx_writer_open(struct fsx_writer *w, const char *path, struct lt_err
     return LT_OK;
 }
 
-static enum lt_rc write_all(int fd, const char *p, size_t n, const char *path,
-                            struct lt_error *err)
+static enum lt_rc write_all(int fd, const char *p, size_t n, const char *path, struct lt_error *err)
 {
     while (n) {
         ssize_t k = write(fd, p, n);
@@ -292,6 +291,15 @@ enum lt_rc fsx_tmpdir_create(struct fsx_tmpdir *t, const char *target, struct lt
         mem_free(path);
         goto out;
     }
+    /* mkdtemp makes it 0700; a snapshot gets the mode any new directory would (umask). */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (chmod(path, 0777 & ~mask) != 0) {
+        rc = lt_fail(err, LT_E_IO, "cannot set the mode of '%s': %s", path, strerror(errno));
+        rmdir(path);
+        mem_free(path);
+        goto out;
+    }
     t->slot = register_tmpdir(path);
     if (t->slot < 0) {
         rmdir(path);
@@ -411,8 +419,8 @@ enum lt_rc fsx_list_dir(const char *path,
         bool is_dir = e->d_type == DT_DIR;
         if (e->d_type == DT_UNKNOWN) {
             struct stat st;
-            is_dir = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                     S_ISDIR(st.st_mode);
+            is_dir =
+                fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
         }
         rc = fn(ctx, e->d_name, is_dir, err);
     }

@@ -25,9 +25,9 @@ LT_MUST_CHECK enum lt_rc fsx_read_file(const char *path, size_t max, struct buf 
 
 struct fsx_writer {
     int fd;
-    char *path;          /* owned */
-    struct buf pending;  /* bytes not yet written */
-    uint64_t bytes;      /* total added */
+    char *path;         /* owned */
+    struct buf pending; /* bytes not yet written */
+    uint64_t bytes;     /* total added */
     struct hash_sha256_stream sha;
 };
 
@@ -36,15 +36,14 @@ LT_MUST_CHECK enum lt_rc fsx_writer_open(struct fsx_writer *w, const char *path,
                                          struct lt_error *err);
 LT_MUST_CHECK enum lt_rc fsx_writer_add(struct fsx_writer *w, const void *data, size_t n,
                                         struct lt_error *err);
-LT_MUST_CHECK enum lt_rc fsx_writer_adds(struct fsx_writer *w, const char *s,
-                                         struct lt_error *err);
+LT_MUST_CHECK enum lt_rc fsx_writer_adds(struct fsx_writer *w, const char *s, struct lt_error *err);
 /*
  * Writes what is pending, fsyncs and closes. On success sha256 and bytes
  * describe exactly what is on disk. The writer is released either way.
  */
 LT_MUST_CHECK enum lt_rc fsx_writer_close(struct fsx_writer *w,
-                                          unsigned char sha256[HASH_SHA256_LEN],
-                                          uint64_t *bytes, struct lt_error *err);
+                                          unsigned char sha256[HASH_SHA256_LEN], uint64_t *bytes,
+                                          struct lt_error *err);
 /* Closes without syncing and removes the file. Safe on a closed writer. */
 void fsx_writer_abort(struct fsx_writer *w);
 

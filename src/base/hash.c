@@ -77,6 +77,38 @@ void hash_sha256_abort(struct hash_sha256_stream *s)
     s->ctx = NULL;
 }
 
+enum lt_rc hash_base64_decode(struct buf *out, const char *b64, size_t n)
+{
+    EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
+    if (!ctx) {
+        return LT_E_INTERNAL;
+    }
+    EVP_DecodeInit(ctx);
+    enum lt_rc rc = LT_OK;
+    unsigned char chunk[4096];
+    size_t off = 0;
+    /* 4000 characters (plus the up to 64 the context keeps) decode to under 4096 bytes. */
+    while (rc == LT_OK && off < n) {
+        size_t take = n - off < 4000 ? n - off : 4000;
+        int outl = 0;
+        if (EVP_DecodeUpdate(ctx, chunk, &outl, (const unsigned char *)b64 + off, (int)take) < 0) {
+            rc = LT_E_INPUT;
+        } else {
+            rc = buf_add(out, chunk, (size_t)outl);
+        }
+        off += take;
+    }
+    int outl = 0;
+    if (rc == LT_OK && EVP_DecodeFinal(ctx, chunk, &outl) != 1) {
+        rc = LT_E_INPUT;
+    }
+    if (rc == LT_OK) {
+        rc = buf_add(out, chunk, (size_t)outl);
+    }
+    EVP_ENCODE_CTX_free(ctx);
+    return rc;
+}
+
 bool hash_equal(const void *a, const void *b, size_t n)
 {
     return CRYPTO_memcmp(a, b, n) == 0;

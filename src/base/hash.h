@@ -1,5 +1,5 @@
 /*
- * hash.h - SHA-256, HMAC-SHA256, SHA-1 and hex, through libcrypto.
+ * hash.h - SHA-256, HMAC-SHA256, SHA-1, hex and base64 decoding, through libcrypto.
  *
  * Owns: every digest ltsnap computes.
  * May call: libcrypto, buf.
@@ -18,7 +18,8 @@
 #define HASH_SHA256_HEX_LEN 64
 #define HASH_SHA1_LEN 20
 
-LT_MUST_CHECK enum lt_rc hash_sha256(const void *data, size_t n, unsigned char out[HASH_SHA256_LEN]);
+LT_MUST_CHECK enum lt_rc hash_sha256(const void *data, size_t n,
+                                     unsigned char out[HASH_SHA256_LEN]);
 LT_MUST_CHECK enum lt_rc hash_sha1(const void *data, size_t n, unsigned char out[HASH_SHA1_LEN]);
 LT_MUST_CHECK enum lt_rc hash_hmac_sha256(const void *key, size_t keylen, const void *msg,
                                           size_t msglen, unsigned char out[HASH_SHA256_LEN]);
@@ -40,6 +41,12 @@ LT_MUST_CHECK enum lt_rc hash_sha256_end(struct hash_sha256_stream *s,
                                          unsigned char out[HASH_SHA256_LEN]);
 /* Frees the context without a digest (error paths). Safe to call twice. */
 void hash_sha256_abort(struct hash_sha256_stream *s);
+
+/*
+ * Appends the bytes that standard base64 text (RFC 4648, with padding;
+ * line breaks allowed) stands for. LT_E_INPUT when the text is not base64.
+ */
+LT_MUST_CHECK enum lt_rc hash_base64_decode(struct buf *out, const char *b64, size_t n);
 
 /* Constant-time comparison of n bytes (for signatures). */
 bool hash_equal(const void *a, const void *b, size_t n);

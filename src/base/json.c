@@ -73,6 +73,31 @@ void json_sort_keys(cJSON *item)
     }
 }
 
+/*
+ * cJSON 1.7.15 prints numbers with "%1.15g" and loses digits of integers from
+ * 10^15 up (9007199254740992 becomes 9.00719925474099e+15). Such integers are
+ * turned into raw nodes holding their exact decimal digits before printing.
+ */
+static void exact_large_integers(cJSON *item)
+{
+    for (cJSON *c = item; c; c = c->next) {
+        if (c->child) {
+            exact_large_integers(c->child);
+        }
+        double d = c->valuedouble;
+        if (!cJSON_IsNumber(c) || !isfinite(d) || d != floor(d) || fabs(d) < 1e15 ||
+            fabs(d) >= 9223372036854775808.0) {
+            continue;
+        }
+        struct buf digits = BUF_INIT(32);
+        if (buf_printf(&digits, "%lld", (long long)d) == LT_OK) {
+            c->type = cJSON_Raw;
+            c->valuestring = buf_detach(&digits, NULL);
+        }
+        buf_release(&digits);
+    }
+}
+
 static enum lt_rc print_into(char *text, struct buf *out)
 {
     if (!text) {
@@ -86,12 +111,14 @@ static enum lt_rc print_into(char *text, struct buf *out)
 enum lt_rc json_canonical(cJSON *item, struct buf *out)
 {
     json_sort_keys(item);
+    exact_large_integers(item);
     return print_into(cJSON_PrintUnformatted(item), out);
 }
 
 enum lt_rc json_pretty(cJSON *item, struct buf *out)
 {
     json_sort_keys(item);
+    exact_large_integers(item);
     LT_TRY(print_into(cJSON_Print(item), out));
     return buf_addc(out, '\n');
 }

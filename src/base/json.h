@@ -3,7 +3,8 @@
  *
  * Owns: the one definition of "canonical JSON" in ltsnap: object keys sorted
  *       by byte value at every level, no insignificant white space, cJSON's
- *       number format (C locale; ltsnap never calls setlocale), strings
+ *       number format (C locale; ltsnap never calls setlocale) except that
+ *       integers from 10^15 up are written with all their digits, strings
  *       escaped by cJSON (", \ and control characters; other UTF-8 kept).
  *       cJSON is the only JSON printer: every JSON text ltsnap writes goes
  *       through here.
@@ -23,7 +24,7 @@ void json_use_mem_hooks(void);
 
 /* Sorts the keys of every object in the tree by byte value (stable). */
 void json_sort_keys(cJSON *item);
-/* Sorts item's keys and appends its canonical text. */
+/* Sorts item's keys and appends its canonical text (large integers become raw nodes). */
 LT_MUST_CHECK enum lt_rc json_canonical(cJSON *item, struct buf *out);
 /* Sorts item's keys and appends it indented (one key per line) with a final newline. */
 LT_MUST_CHECK enum lt_rc json_pretty(cJSON *item, struct buf *out);

@@ -1,8 +1,8 @@
 #include "base/log.h"
 
 #include <stdarg.h>
-#include <strings.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -119,8 +119,8 @@ static size_t marker_at(const char *s, size_t avail)
 static size_t marker_value_len(const char *s, size_t avail)
 {
     size_t i = 0;
-    while (i < avail && s[i] != ' ' && s[i] != ',' && s[i] != '&' && s[i] != '\'' &&
-           s[i] != '"' && s[i] != '\n' && s[i] != '\r') {
+    while (i < avail && s[i] != ' ' && s[i] != ',' && s[i] != '&' && s[i] != '\'' && s[i] != '"' &&
+           s[i] != '\n' && s[i] != '\r') {
         i++;
     }
     return i;
@@ -218,6 +218,8 @@ static void clear_progress(FILE *f)
         progress_shown = 0;
     }
 }
+
+static void emit(const char *prefix, const char *fmt, va_list ap) LT_PRINTF(2, 0);
 
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {

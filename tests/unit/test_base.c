@@ -64,7 +64,7 @@ static void test_utf8(void)
     EXPECT(utf8_valid("\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80", 9, NULL));
     EXPECT(!utf8_valid("ab\xc0\xaf", 4, &bad)); /* overlong '/' */
     EXPECT_INT(bad, 2);
-    EXPECT(!utf8_valid("\xed\xa0\x80", 3, &bad)); /* lone surrogate */
+    EXPECT(!utf8_valid("\xed\xa0\x80", 3, &bad));     /* lone surrogate */
     EXPECT(!utf8_valid("\xf4\x90\x80\x80", 4, &bad)); /* above U+10FFFF */
     EXPECT(!utf8_valid("\xe2\x80", 2, &bad));         /* truncated */
     uint32_t cp = 0;
@@ -127,16 +127,26 @@ static void test_hash(void)
 
 static void test_json(void)
 {
-    cJSON *j = cJSON_Parse("{\"b\":1,\"a\":{\"z\":true,\"y\":[{\"d\":1,\"c\":\"x\\n\"}]},\"B\":null}");
+    cJSON *j =
+        cJSON_Parse("{\"b\":1,\"a\":{\"z\":true,\"y\":[{\"d\":1,\"c\":\"x\\n\"}]},\"B\":null}");
     struct buf b = BUF_INIT(1024);
     EXPECT_OK(json_canonical(j, &b));
-    EXPECT_STR(buf_str(&b), "{\"B\":null,\"a\":{\"y\":[{\"c\":\"x\\n\",\"d\":1}],\"z\":true},\"b\":1}");
+    EXPECT_STR(buf_str(&b),
+               "{\"B\":null,\"a\":{\"y\":[{\"c\":\"x\\n\",\"d\":1}],\"z\":true},\"b\":1}");
     int64_t v;
     EXPECT(json_get_int64(j, "b", &v));
     EXPECT_INT(v, 1);
     EXPECT(!json_get_int64(j, "a", &v));
     EXPECT_INT(json_get_bool(json_get_object(j, "a"), "z"), 1);
     EXPECT_INT(json_get_bool(j, "b"), -1);
+    cJSON_Delete(j);
+    buf_reset(&b);
+    /* Integers past 10^15 keep every digit (cJSON alone prints 9.00719925474099e+15). */
+    j = cJSON_Parse("{\"big\":9007199254740993,\"neg\":-1234567890123456,\"small\":42,"
+                    "\"frac\":0.5,\"e\":1e16}");
+    EXPECT_OK(json_canonical(j, &b));
+    EXPECT_STR(buf_str(&b), "{\"big\":9007199254740992,\"e\":10000000000000000,\"frac\":0.5,"
+                            "\"neg\":-1234567890123456,\"small\":42}");
     cJSON_Delete(j);
     buf_release(&b);
 }
@@ -148,8 +158,10 @@ static void test_log(void)
     EXPECT_STR(buf_str(&b), "name 'a\\nb\\x1B[2J' \\xFF ok \xc3\xa9");
     buf_reset(&b);
     log_add_secret("wJalrXUtnFEMI/K7MDENG", 21);
-    log_render(&b, "secret=wJalrXUtnFEMI/K7MDENG, Signature=abcdef0123 X-Amz-Security-Token: tok&x");
-    EXPECT_STR(buf_str(&b), "secret=[redacted], Signature=[redacted] X-Amz-Security-Token: [redacted]&x");
+    log_render(&b,
+               "secret=wJalrXUtnFEMI/K7MDENG, Signature=abcdef0123 X-Amz-Security-Token: tok&x");
+    EXPECT_STR(buf_str(&b),
+               "secret=[redacted], Signature=[redacted] X-Amz-Security-Token: [redacted]&x");
     log_forget_secrets();
     buf_reset(&b);
     log_render(&b, "wJalrXUtnFEMI/K7MDENG");
