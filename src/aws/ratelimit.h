@@ -15,6 +15,24 @@
  * when it happened (never below 0.5/s), then recovers along botocore
  * adaptive mode's cubic curve toward the configured rate
  * (retries/adaptive.py, retries/throttling.py).
+ *
+ * Precisely:
+ * - The bucket starts full (capacity tokens) and refills at `rate` tokens/s,
+ *   never holding more than capacity. Unlike botocore's limiter it is
+ *   active from the start.
+ * - The measured rate counts responses (on_throttle and on_success) per
+ *   half-second bucket; when a later bucket begins, the finished span's
+ *   count / duration is folded in as 0.8 * new + 0.2 * old.
+ * - On a throttle: w_max = min(measured, rate); rate = max(0.7 * w_max,
+ *   RATELIMIT_MIN_RATE). From then on the bucket holds at most
+ *   max(1, rate) tokens (botocore), never more than capacity.
+ * - On a success after a throttle: rate = min(0.4 (t - K)^3 + w_max,
+ *   2 * measured), K = cbrt(0.3 * w_max / 0.4), t = seconds since the last
+ *   throttle, kept within [RATELIMIT_MIN_RATE, max_rate].
+ * - Times that go backwards count as no time passing.
+ *
+ * Ownership: struct ratelimit is plain data owned by the caller; nothing to
+ * release. One per scope, shared by every request of that scope.
  */
 #ifndef LT_AWS_RATELIMIT_H
 #define LT_AWS_RATELIMIT_H
@@ -23,11 +41,13 @@
 
 #define RATELIMIT_EC2_DESCRIBE_CAPACITY 100.0
 #define RATELIMIT_EC2_DESCRIBE_REFILL 20.0
+/* The floor of the sending rate after throttles, tokens/s. */
+#define RATELIMIT_MIN_RATE 0.5
 
 struct ratelimit {
-    double capacity;  /* tokens */
-    double max_rate;  /* configured refill, tokens/s */
-    double rate;      /* current refill, <= max_rate */
+    double capacity; /* tokens */
+    double max_rate; /* configured refill, tokens/s */
+    double rate;     /* current refill, <= max_rate */
     double tokens;
     uint64_t last_ms; /* last refill */
     /* cubic recovery state */
@@ -40,10 +60,12 @@ struct ratelimit {
     unsigned measure_count;
 };
 
+/* capacity below 1 counts as 1, rate_per_s below RATELIMIT_MIN_RATE (or NaN) as that floor. */
 void ratelimit_init(struct ratelimit *r, double capacity, double rate_per_s, uint64_t now_ms);
 /*
  * Takes a token if one is available and returns 0; otherwise takes nothing
- * and returns how many ms to wait before asking again (>= 1).
+ * and returns how many ms to wait before asking again (>= 1): the smallest
+ * whole number of ms after which a token will be there at the current rate.
  */
 uint64_t ratelimit_take(struct ratelimit *r, uint64_t now_ms);
 void ratelimit_on_throttle(struct ratelimit *r, uint64_t now_ms);
