@@ -83,8 +83,8 @@ extern const struct shape_model sts_shape_model;
 
 const struct shape_operation *shape_find_operation(const struct shape_model *m, const char *name);
 /* Member of a structure shape by API name or by wire name; NULL when unknown. */
-const struct shape_member *shape_member_by_name(const struct shape_model *m,
-                                                const struct shape *s, const char *name);
+const struct shape_member *shape_member_by_name(const struct shape_model *m, const struct shape *s,
+                                                const char *name);
 const struct shape_member *shape_member_by_xml_name(const struct shape_model *m,
                                                     const struct shape *s, const char *xml_name);
 
@@ -103,7 +103,7 @@ LT_MUST_CHECK enum lt_rc shape_from_json(const struct shape_model *m, uint16_t s
  * Converts the text of one scalar value from the wire into its in-memory
  * form (used by the XML reader). NULL text means an empty element.
  */
-LT_MUST_CHECK enum lt_rc shape_scalar_from_text(enum shape_type type, const char *text,
-                                                size_t len, cJSON **out, struct lt_error *err);
+LT_MUST_CHECK enum lt_rc shape_scalar_from_text(enum shape_type type, const char *text, size_t len,
+                                                cJSON **out, struct lt_error *err);
 
 #endif

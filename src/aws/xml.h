@@ -34,8 +34,8 @@
 
 /* What a service said when it refused a request. All strings owned (may be NULL). */
 struct aws_service_error {
-    char *code;       /* "InvalidLaunchTemplateId.NotFound" */
-    char *message;    /* free text from the server: untrusted, log it escaped */
+    char *code;    /* "InvalidLaunchTemplateId.NotFound" */
+    char *message; /* free text from the server: untrusted, log it escaped */
     char *request_id;
 };
 
@@ -51,6 +51,17 @@ LT_MUST_CHECK enum lt_rc xml_parse_response(const struct shape_model *m, const c
                                             size_t len, const struct shape_operation **op,
                                             cJSON **result, struct aws_service_error *svc,
                                             struct lt_error *err);
+
+/*
+ * Reads an error body without a service model (the transport's view of a
+ * 4xx/5xx answer). LT_E_AWS with svc filled and err "<Code>: <Message>" when
+ * the bytes are an EC2 or Query error document with a code; otherwise
+ * LT_E_INPUT / LT_E_LIMIT with err saying why (not XML, another root element,
+ * no Code). svc is overwritten: release it before reuse.
+ */
+LT_MUST_CHECK enum lt_rc xml_parse_error_document(const char *data, size_t len,
+                                                  struct aws_service_error *svc,
+                                                  struct lt_error *err);
 
 /* True when the bytes look like an AWS error document (cheap check of the root element). */
 bool xml_is_error_document(const char *data, size_t len);
