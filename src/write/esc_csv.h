@@ -13,7 +13,12 @@
  * separator), which neo4j-admin takes as --array-delimiter=U+001F. There is
  * no escape for it, so an element containing it (or empty, which
  * neo4j-admin would drop) cannot be written: esc_csv_array fails with
- * LT_E_INPUT and the caller reports which value.
+ * LT_E_INPUT and the caller reports which value. An empty array cannot be
+ * written either (LT_E_INPUT): the caller writes an absent field instead.
+ *
+ * Failures: LT_E_INPUT appends nothing; LT_E_LIMIT follows buf's rule (the
+ * buffer is released). Line breaks are kept inside the quotes, as RFC 4180
+ * allows: a file holding one must be imported with --multiline-fields=true.
  */
 #ifndef LT_WRITE_ESC_CSV_H
 #define LT_WRITE_ESC_CSV_H

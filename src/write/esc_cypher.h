@@ -13,8 +13,15 @@
  * 4. every character below U+0020, U+007F, U+0085, U+2028 and U+2029
  *    becomes an escape (\t \b \n \r \f or \uXXXX), so the literal stays on
  *    one line;
- * 5. everything else is kept as UTF-8 (" ` ; // and /* need nothing inside
- *    a single-quoted literal).
+ * 5. everything else is kept as UTF-8 (" ` ; and the comment openers //
+ *    and slash-star need nothing inside a single-quoted literal).
+ * Short escapes are used where they exist; other escapes are \uXXXX with
+ * upper-case hex. Nothing is appended when the input is rejected
+ * (LT_E_INPUT); LT_E_LIMIT follows buf's rule (the buffer is released).
+ *
+ * INT64_MIN is written as the expression (-9223372036854775807 - 1): it
+ * evaluates to the exact value whether or not a parser folds the minus into
+ * the literal, and it is safe after any operator (parenthesised).
  */
 #ifndef LT_WRITE_ESC_CYPHER_H
 #define LT_WRITE_ESC_CYPHER_H

@@ -34,11 +34,19 @@ struct tmpl_var {
     bool required; /* the template must use it */
 };
 
-/* Reads dir/name (at most 1 MiB). */
+/*
+ * Reads dir/name (at most 1 MiB of UTF-8 text without NUL). t need not be
+ * initialised. Fails with LT_E_IO (missing, unreadable, a directory),
+ * LT_E_LIMIT (over 1 MiB) or LT_E_CONFIG (not text); t is then released.
+ */
 LT_MUST_CHECK enum lt_rc tmpl_load(struct tmpl *t, const char *dir, const char *name,
                                    struct lt_error *err);
 void tmpl_release(struct tmpl *t);
-/* Appends the template with placeholders filled. */
+/*
+ * Appends the template with placeholders filled. vars must have distinct
+ * valid names (else LT_E_INTERNAL); a value may be NULL when len is 0. On
+ * LT_E_CONFIG nothing is appended; LT_E_LIMIT follows buf's rule.
+ */
 LT_MUST_CHECK enum lt_rc tmpl_render(const struct tmpl *t, const struct tmpl_var *vars,
                                      size_t nvars, struct buf *out, struct lt_error *err);
 

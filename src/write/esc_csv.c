@@ -1,0 +1,89 @@
+/*
+ * esc_csv.c - neo4j-admin CSV fields over libcsv's csv_write (see esc_csv.h).
+ *
+ * Every value is checked before anything is appended, so a rejected value
+ * leaves the output untouched.
+ */
+#include "write/esc_csv.h"
+
+#include <csv.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/utf8.h"
+
+/* True when s is valid UTF-8 without NUL. */
+static bool esc_csv_acceptable(const char *s, size_t n)
+{
+    if (n == 0) {
+        return true;
+    }
+    return s != NULL && utf8_valid(s, n, NULL) && memchr(s, '\0', n) == NULL;
+}
+
+/* Appends s quoted by libcsv (quotes doubled, surrounded by quotes). Input already checked. */
+static enum lt_rc esc_csv_quote(struct buf *out, const char *s, size_t n)
+{
+    /* csv_write writes nothing for a NULL source; an empty value must still become "". */
+    const char *src = n ? s : "";
+    size_t need = csv_write(NULL, 0, src, n);
+    if (need == SIZE_MAX) {
+        buf_release(out);
+        return LT_E_LIMIT;
+    }
+    char *tmp = mem_alloc(need);
+    size_t wrote = csv_write(tmp, need, src, n);
+    enum lt_rc rc = wrote == need ? buf_add(out, tmp, need) : LT_E_INTERNAL;
+    mem_free(tmp);
+    return rc;
+}
+
+enum lt_rc esc_csv_field(struct buf *out, const char *s, size_t n)
+{
+    if (!esc_csv_acceptable(s, n)) {
+        return LT_E_INPUT;
+    }
+    return esc_csv_quote(out, s, n);
+}
+
+/* An element must be a non-empty UTF-8 string without NUL or the array delimiter. */
+static bool esc_csv_element_ok(const char *item)
+{
+    if (item == NULL || item[0] == '\0') {
+        return false;
+    }
+    size_t n = strlen(item);
+    return esc_csv_acceptable(item, n) && memchr(item, ESC_CSV_ARRAY_DELIM, n) == NULL;
+}
+
+static enum lt_rc esc_csv_join(struct buf *joined, const char *const *items, size_t nitems)
+{
+    for (size_t i = 0; i < nitems; i++) {
+        if (i > 0) {
+            LT_TRY(buf_addc(joined, ESC_CSV_ARRAY_DELIM));
+        }
+        LT_TRY(buf_adds(joined, items[i]));
+    }
+    return LT_OK;
+}
+
+enum lt_rc esc_csv_array(struct buf *out, const char *const *items, size_t nitems)
+{
+    if (nitems == 0 || items == NULL) {
+        return LT_E_INPUT;
+    }
+    for (size_t i = 0; i < nitems; i++) {
+        if (!esc_csv_element_ok(items[i])) {
+            return LT_E_INPUT;
+        }
+    }
+    struct buf joined = BUF_INIT(out->max);
+    enum lt_rc rc = esc_csv_join(&joined, items, nitems);
+    if (rc == LT_OK) {
+        rc = esc_csv_quote(out, buf_str(&joined), joined.len);
+    } else {
+        buf_release(out);
+    }
+    buf_release(&joined);
+    return rc;
+}
