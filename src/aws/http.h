@@ -38,10 +38,10 @@ struct http_options {
     long connect_timeout_ms; /* 0: 10 s */
     long timeout_ms;         /* whole transfer; 0: 60 s */
     long low_speed_secs;     /* abort a transfer slower than 1 byte/s for this long; 0: 30 */
-    const char *ca_bundle;   /* PEM file replacing the system trust store (AWS_CA_BUNDLE), or NULL */
-    size_t max_response;     /* response body cap; 0: 64 MiB */
-    int max_concurrency;     /* calls in flight; 0: 8 */
-    const char *user_agent;  /* NULL: "ltsnap/<version>" */
+    const char *ca_bundle;  /* PEM file replacing the system trust store (AWS_CA_BUNDLE), or NULL */
+    size_t max_response;    /* response body cap; 0: 64 MiB */
+    int max_concurrency;    /* calls in flight; 0: 8 */
+    const char *user_agent; /* NULL: "ltsnap/<version>" */
 };
 
 struct http_header {
@@ -85,23 +85,23 @@ struct http_call {
     struct aws_service_error svc; /* error document of the last attempt, if any */
     struct lt_error err;          /* why it failed */
     int attempts;
-    int throttled;                /* attempts answered with throttling */
+    int throttled; /* attempts answered with throttling */
 
     /* private to http.c */
     void *priv;
 };
 
 struct http_stats {
-    uint64_t calls;     /* logical calls finished */
-    uint64_t attempts;  /* requests sent */
+    uint64_t calls;    /* logical calls finished */
+    uint64_t attempts; /* requests sent */
     uint64_t retries;
     uint64_t throttled;
 };
 
 struct http_client;
 
-LT_MUST_CHECK enum lt_rc http_client_new(const struct http_options *opts,
-                                         struct http_client **out, struct lt_error *err);
+LT_MUST_CHECK enum lt_rc http_client_new(const struct http_options *opts, struct http_client **out,
+                                         struct lt_error *err);
 void http_client_free(struct http_client *c);
 
 /* Prepares a call's result fields; call before filling the request part. */
