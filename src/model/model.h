@@ -1,0 +1,140 @@
+/*
+ * model.h - launch templates and versions in member-name shape (shape.h)
+ * turned into the graph: sorted, de-duplicated node and relationship tables
+ * that the writers serialise, plus tombstones and per-region status.
+ *
+ * Owns: what the graph contains: which rows exist, their property values,
+ *       their order, and which templates are tombstoned.
+ * May call: base, schema.
+ *
+ * Use: model_init, then model_scope() for every (account, region), feed it
+ * pages with model_add_templates / model_add_versions / model_add_tombstone
+ * (input is only read, never kept), mark each scope's status, then
+ * model_finish(). After finish the tables are read with model_nodes() /
+ * model_rels() / model_tombstones(); model_release() frees everything.
+ *
+ * Rules applied by model_finish (docs/schema.md):
+ * - only scopes marked MODEL_SCOPE_COMPLETE contribute rows or tombstones:
+ *   a failed or skipped region is absent, never half there;
+ * - a template listed twice is kept once (first seen); a version seen twice
+ *   (same template id and number) is kept once (first seen);
+ * - a version whose template was not listed, or whose number is above the
+ *   template's LatestVersionNumber, is left out: it appeared after the
+ *   listing, and the listing defines the snapshot; counts in model_stats;
+ * - a listed template without any version is tombstoned ("NoVersions");
+ * - a tombstoned template has no rows: neither it nor its versions;
+ * - rows are sorted by id (versions by template id, then version number as
+ *   a number), relationships by start then end id, all by byte value.
+ */
+#ifndef LT_MODEL_MODEL_H
+#define LT_MODEL_MODEL_H
+
+#include <cjson/cJSON.h>
+
+#include "base/err.h"
+#include "base/lt.h"
+#include "model/schema.h"
+
+struct model_value {
+    bool present;
+    char *str; /* SCHEMA_STRING, NUL-terminated, valid UTF-8 */
+    size_t len;
+    int64_t num;  /* SCHEMA_LONG */
+    bool flag;    /* SCHEMA_BOOLEAN */
+    char **items; /* SCHEMA_STRING_ARRAY; present only when nitems > 0 */
+    size_t nitems;
+};
+
+struct model_row {
+    struct model_value *values; /* schema_nodes[kind].nprops entries */
+};
+
+struct model_rel {
+    char *from;
+    char *to;
+};
+
+struct model_tombstone {
+    char *kind; /* label of what is gone: "AWSLaunchTemplate" */
+    char *id;
+    char *name; /* may be NULL */
+    char *account_id;
+    char *region;
+    char *reason; /* "InvalidLaunchTemplateId.NotFound", "NoVersions", ... */
+};
+
+enum model_scope_status {
+    MODEL_SCOPE_PENDING,
+    MODEL_SCOPE_COMPLETE,
+    MODEL_SCOPE_FAILED,
+    MODEL_SCOPE_SKIPPED,
+};
+
+struct model_scope {
+    char *account_id;
+    char *region;
+    enum model_scope_status status;
+    char *error; /* why it failed or was skipped, or NULL */
+};
+
+struct model_stats {
+    size_t versions_without_template; /* left out */
+    size_t versions_after_listing;    /* number above the listed latest: left out */
+    size_t duplicate_templates;
+    size_t duplicate_versions;
+};
+
+struct model_options {
+    bool include_user_data;
+};
+
+struct model_item;
+
+struct model {
+    struct model_options opts;
+    struct model_scope *scopes;
+    size_t nscopes;
+    /* collected input */
+    struct model_item *templates;
+    size_t ntemplates, templates_cap;
+    struct model_item *versions;
+    size_t nversions, versions_cap;
+    struct model_tombstone *tombstones; /* explicit ones, then "NoVersions" */
+    size_t ntombstones, tombstones_cap;
+    size_t *tombstone_scope;
+    /* results */
+    bool finished;
+    struct model_row *nodes[SCHEMA_NODE_COUNT];
+    size_t nnodes[SCHEMA_NODE_COUNT];
+    struct model_rel *rels[SCHEMA_REL_COUNT];
+    size_t nrels[SCHEMA_REL_COUNT];
+    struct model_stats stats;
+};
+
+void model_init(struct model *m, const struct model_options *opts);
+void model_release(struct model *m);
+
+/* The index of the scope (account, region), created PENDING on first use. */
+size_t model_scope(struct model *m, const char *account_id, const char *region);
+/* Records the outcome of a scope; error is copied (may be NULL). */
+void model_scope_set_status(struct model *m, size_t scope, enum model_scope_status status,
+                            const char *error);
+
+/*
+ * Adds the LaunchTemplates array of a DescribeLaunchTemplates page, or the
+ * LaunchTemplateVersions array of a DescribeLaunchTemplateVersions page.
+ * LT_E_INPUT for a value that cannot be stored (bad timestamp, bad base64
+ * user data); the message names the item.
+ */
+LT_MUST_CHECK enum lt_rc model_add_templates(struct model *m, size_t scope, const cJSON *templates,
+                                             struct lt_error *err);
+LT_MUST_CHECK enum lt_rc model_add_versions(struct model *m, size_t scope, const cJSON *versions,
+                                            struct lt_error *err);
+/* Records that a template is gone (name may be NULL). */
+void model_add_tombstone(struct model *m, size_t scope, const char *template_id, const char *name,
+                         const char *reason);
+
+/* Builds the tables. LT_E_INPUT when one template id appears in two scopes. */
+LT_MUST_CHECK enum lt_rc model_finish(struct model *m, struct lt_error *err);
+
+#endif

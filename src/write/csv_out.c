@@ -1,0 +1,323 @@
+#include "write/csv_out.h"
+
+#include <string.h>
+
+#include "base/buf.h"
+#include "model/schema.h"
+#include "write/esc_csv.h"
+
+/* One CSV file being written: rows accumulate in line, which is flushed per row. */
+struct csv_file {
+    struct fsx_writer w;
+    struct buf line;
+    uint64_t rows;
+    bool multiline; /* a value holds a line break */
+};
+
+static const char *type_suffix(enum schema_type t)
+{
+    switch (t) {
+    case SCHEMA_LONG:
+        return ":long";
+    case SCHEMA_BOOLEAN:
+        return ":boolean";
+    case SCHEMA_STRING_ARRAY:
+        return ":string[]";
+    case SCHEMA_STRING:
+        break;
+    }
+    return "";
+}
+
+static bool has_line_break(const char *s, size_t n)
+{
+    return memchr(s, '\n', n) || memchr(s, '\r', n);
+}
+
+static enum lt_rc end_line(struct csv_file *f, const char *what, struct lt_error *err)
+{
+    if (buf_addc(&f->line, '\n') != LT_OK) {
+        return lt_fail(err, LT_E_LIMIT, "%s: row too large", what);
+    }
+    LT_TRY(fsx_writer_add(&f->w, buf_str(&f->line), f->line.len, err));
+    buf_reset(&f->line);
+    return LT_OK;
+}
+
+static enum lt_rc add_raw(struct csv_file *f, const char *s, const char *what, struct lt_error *err)
+{
+    if (buf_adds(&f->line, s) != LT_OK) {
+        return lt_fail(err, LT_E_LIMIT, "%s: row too large", what);
+    }
+    return LT_OK;
+}
+
+static enum lt_rc add_string(struct csv_file *f, const char *s, size_t n, const char *what,
+                             struct lt_error *err)
+{
+    f->multiline = f->multiline || has_line_break(s, n);
+    if (esc_csv_field(&f->line, s, n) != LT_OK) {
+        return lt_fail(err, LT_E_INPUT, "%s: value cannot be written to CSV", what);
+    }
+    return LT_OK;
+}
+
+static enum lt_rc add_value(struct csv_file *f, const struct schema_prop *p,
+                            const struct model_value *v, const char *what, struct lt_error *err)
+{
+    if (!v->present) {
+        return LT_OK;
+    }
+    switch (p->type) {
+    case SCHEMA_STRING:
+        return add_string(f, v->str, v->len, what, err);
+    case SCHEMA_LONG: {
+        struct buf num = BUF_INIT(32);
+        enum lt_rc rc = buf_printf(&num, "%lld", (long long)v->num);
+        if (rc == LT_OK) {
+            rc = add_raw(f, buf_str(&num), what, err);
+        }
+        buf_release(&num);
+        return rc;
+    }
+    case SCHEMA_BOOLEAN:
+        return add_raw(f, v->flag ? "true" : "false", what, err);
+    case SCHEMA_STRING_ARRAY:
+        for (size_t i = 0; i < v->nitems; i++) {
+            f->multiline = f->multiline || has_line_break(v->items[i], strlen(v->items[i]));
+        }
+        if (esc_csv_array(&f->line, (const char *const *)v->items, v->nitems) != LT_OK) {
+            return lt_fail(err, LT_E_INPUT,
+                           "%s: property '%s' has an element that is empty or holds U+001F, "
+                           "which neo4j-admin arrays cannot carry",
+                           what, p->name);
+        }
+        return LT_OK;
+    }
+    return lt_fail(err, LT_E_INTERNAL, "unknown property type");
+}
+
+static enum lt_rc open_file(struct snapdir *d, struct csv_file *f, const char *name,
+                            struct lt_error *err)
+{
+    memset(f, 0, sizeof(*f));
+    buf_init(&f->line, BUF_MAX_LARGE);
+    return snapdir_open(d, name, &f->w, err);
+}
+
+static enum lt_rc close_file(struct snapdir *d, struct csv_file *f, const char *name,
+                             struct lt_error *err)
+{
+    buf_release(&f->line);
+    return snapdir_close(d, &f->w, name, f->rows, err);
+}
+
+static void abort_file(struct csv_file *f)
+{
+    buf_release(&f->line);
+    fsx_writer_abort(&f->w);
+}
+
+static enum lt_rc node_header(struct csv_file *f, const struct schema_node *n, struct lt_error *err)
+{
+    struct buf h = BUF_INIT(BUF_MAX_SMALL);
+    enum lt_rc rc = buf_printf(&h, "%s:ID(%s),:LABEL", n->props[0].name, n->label);
+    for (size_t i = 1; rc == LT_OK && i < n->nprops; i++) {
+        rc = buf_printf(&h, ",%s%s", n->props[i].name, type_suffix(n->props[i].type));
+    }
+    if (rc == LT_OK) {
+        rc = add_raw(f, buf_str(&h), n->file, err);
+    }
+    buf_release(&h);
+    return rc == LT_OK ? end_line(f, n->file, err) : rc;
+}
+
+static enum lt_rc node_row(struct csv_file *f, const struct schema_node *n,
+                           const struct model_row *row, struct lt_error *err)
+{
+    const char *labels[2] = {n->label, n->extra_label};
+    struct buf what = BUF_INIT(BUF_MAX_SMALL);
+    enum lt_rc rc = buf_printf(&what, "%s '%s'", n->label, row->values[0].str);
+    if (rc != LT_OK) {
+        return lt_fail(err, LT_E_LIMIT, "%s: id too long", n->file);
+    }
+    rc = add_value(f, &n->props[0], &row->values[0], buf_str(&what), err);
+    if (rc == LT_OK) {
+        rc = add_raw(f, ",", buf_str(&what), err);
+    }
+    if (rc == LT_OK && esc_csv_array(&f->line, labels, n->extra_label ? 2 : 1) != LT_OK) {
+        rc = lt_fail(err, LT_E_INTERNAL, "cannot write labels");
+    }
+    for (size_t i = 1; rc == LT_OK && i < n->nprops; i++) {
+        rc = add_raw(f, ",", buf_str(&what), err);
+        if (rc == LT_OK) {
+            rc = add_value(f, &n->props[i], &row->values[i], buf_str(&what), err);
+        }
+    }
+    if (rc == LT_OK) {
+        rc = end_line(f, n->file, err);
+        f->rows++;
+    }
+    buf_release(&what);
+    return rc;
+}
+
+static enum lt_rc write_nodes(struct snapdir *d, const struct model *m, enum schema_node_kind k,
+                              bool *multiline, struct lt_error *err)
+{
+    const struct schema_node *n = &schema_nodes[k];
+    struct csv_file f;
+    LT_TRY(open_file(d, &f, n->file, err));
+    enum lt_rc rc = node_header(&f, n, err);
+    for (size_t i = 0; rc == LT_OK && i < m->nnodes[k]; i++) {
+        rc = node_row(&f, n, &m->nodes[k][i], err);
+    }
+    if (rc != LT_OK) {
+        abort_file(&f);
+        return rc;
+    }
+    *multiline = *multiline || f.multiline;
+    return close_file(d, &f, n->file, err);
+}
+
+static enum lt_rc write_rels(struct snapdir *d, const struct model *m, enum schema_rel_kind k,
+                             bool *multiline, struct lt_error *err)
+{
+    const struct schema_rel *r = &schema_rels[k];
+    struct csv_file f;
+    LT_TRY(open_file(d, &f, r->file, err));
+    struct buf h = BUF_INIT(BUF_MAX_SMALL);
+    enum lt_rc rc = buf_printf(&h, ":START_ID(%s),:END_ID(%s),:TYPE", schema_nodes[r->from].label,
+                               schema_nodes[r->to].label);
+    if (rc == LT_OK) {
+        rc = add_raw(&f, buf_str(&h), r->file, err);
+    }
+    buf_release(&h);
+    if (rc == LT_OK) {
+        rc = end_line(&f, r->file, err);
+    }
+    for (size_t i = 0; rc == LT_OK && i < m->nrels[k]; i++) {
+        const struct model_rel *rel = &m->rels[k][i];
+        rc = add_string(&f, rel->from, strlen(rel->from), r->file, err);
+        if (rc == LT_OK) {
+            rc = add_raw(&f, ",", r->file, err);
+        }
+        if (rc == LT_OK) {
+            rc = add_string(&f, rel->to, strlen(rel->to), r->file, err);
+        }
+        if (rc == LT_OK) {
+            rc = add_raw(&f, ",", r->file, err);
+        }
+        if (rc == LT_OK) {
+            rc = add_string(&f, r->type, strlen(r->type), r->file, err);
+        }
+        if (rc == LT_OK) {
+            rc = end_line(&f, r->file, err);
+            f.rows++;
+        }
+    }
+    if (rc != LT_OK) {
+        abort_file(&f);
+        return rc;
+    }
+    *multiline = *multiline || f.multiline;
+    return close_file(d, &f, r->file, err);
+}
+
+static enum lt_rc add_optional(struct csv_file *f, const char *s, struct lt_error *err)
+{
+    return s ? add_string(f, s, strlen(s), CSV_OUT_TOMBSTONES, err) : LT_OK;
+}
+
+static enum lt_rc write_tombstones(struct snapdir *d, const struct model *m, struct lt_error *err)
+{
+    struct csv_file f;
+    LT_TRY(open_file(d, &f, CSV_OUT_TOMBSTONES, err));
+    enum lt_rc rc = LT_OK;
+    for (size_t i = 0; rc == LT_OK && i < schema_tombstone_ncolumns; i++) {
+        rc = add_raw(&f, i ? "," : "", CSV_OUT_TOMBSTONES, err);
+        if (rc == LT_OK) {
+            rc = add_raw(&f, schema_tombstone_columns[i], CSV_OUT_TOMBSTONES, err);
+        }
+    }
+    if (rc == LT_OK) {
+        rc = end_line(&f, CSV_OUT_TOMBSTONES, err);
+    }
+    for (size_t i = 0; rc == LT_OK && i < m->ntombstones; i++) {
+        const struct model_tombstone *t = &m->tombstones[i];
+        const char *cols[] = {t->kind, t->id, t->name, t->account_id, t->region, t->reason};
+        for (size_t c = 0; rc == LT_OK && c < LT_ARRAY_SIZE(cols); c++) {
+            rc = add_raw(&f, c ? "," : "", CSV_OUT_TOMBSTONES, err);
+            if (rc == LT_OK) {
+                rc = add_optional(&f, cols[c], err);
+            }
+        }
+        if (rc == LT_OK) {
+            rc = end_line(&f, CSV_OUT_TOMBSTONES, err);
+            f.rows++;
+        }
+    }
+    if (rc != LT_OK) {
+        abort_file(&f);
+        return rc;
+    }
+    return close_file(d, &f, CSV_OUT_TOMBSTONES, err);
+}
+
+/*
+ * The argfile. Multi-value options (--nodes, --relationships) come first and
+ * single-value ones last, so a database name after "@file" on the command
+ * line is not taken for one more input file (neo4j-admin 5.19+).
+ */
+static enum lt_rc write_argfile(struct snapdir *d, bool multiline, struct lt_error *err)
+{
+    struct buf a = BUF_INIT(BUF_MAX_SMALL);
+    enum lt_rc rc = buf_adds(&a, "# Written by ltsnap. Run from this directory:\n"
+                                 "#   neo4j-admin database import full "
+                                 "@" CSV_OUT_ARGFILE " <database>\n");
+    uint64_t args = 0;
+    for (int k = 0; rc == LT_OK && k < SCHEMA_NODE_COUNT; k++, args++) {
+        rc = buf_printf(&a, "--nodes=%s\n", schema_nodes[k].file);
+    }
+    for (int k = 0; rc == LT_OK && k < SCHEMA_REL_COUNT; k++, args++) {
+        rc = buf_printf(&a, "--relationships=%s\n", schema_rels[k].file);
+    }
+    if (rc == LT_OK) {
+        rc = buf_printf(&a,
+                        "--delimiter=,\n"
+                        "--array-delimiter=%s\n"
+                        "--id-type=string\n"
+                        "--input-encoding=UTF-8\n"
+                        "--ignore-empty-strings=false\n"
+                        "--trim-strings=false\n"
+                        "--multiline-fields=%s\n",
+                        ESC_CSV_ARRAY_DELIM_OPTION, multiline ? "true" : "false");
+        args += 7;
+    }
+    if (rc != LT_OK) {
+        buf_release(&a);
+        return lt_fail(err, LT_E_INTERNAL, "cannot build the argfile");
+    }
+    struct fsx_writer w;
+    rc = snapdir_open(d, CSV_OUT_ARGFILE, &w, err);
+    if (rc == LT_OK) {
+        rc = fsx_writer_add(&w, buf_str(&a), a.len, err);
+        rc = rc == LT_OK ? snapdir_close(d, &w, CSV_OUT_ARGFILE, args, err)
+                         : (fsx_writer_abort(&w), rc);
+    }
+    buf_release(&a);
+    return rc;
+}
+
+enum lt_rc csv_out_write(struct snapdir *d, const struct model *m, struct lt_error *err)
+{
+    bool multiline = false;
+    for (int k = 0; k < SCHEMA_NODE_COUNT; k++) {
+        LT_TRY(write_nodes(d, m, (enum schema_node_kind)k, &multiline, err));
+    }
+    for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
+        LT_TRY(write_rels(d, m, (enum schema_rel_kind)k, &multiline, err));
+    }
+    LT_TRY(write_tombstones(d, m, err));
+    return write_argfile(d, multiline, err);
+}

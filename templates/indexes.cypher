@@ -1,0 +1,10 @@
+CREATE INDEX IF NOT EXISTS FOR (n:AWSAccount) ON (n.id);
+CREATE INDEX IF NOT EXISTS FOR (n:AWSLaunchTemplate) ON (n.id);
+CREATE INDEX IF NOT EXISTS FOR (n:AWSLaunchTemplate) ON (n.lastupdated);
+CREATE INDEX IF NOT EXISTS FOR (n:LaunchTemplate) ON (n.id);
+CREATE INDEX IF NOT EXISTS FOR (n:LaunchTemplate) ON (n.lastupdated);
+CREATE INDEX IF NOT EXISTS FOR (n:AWSLaunchTemplateVersion) ON (n.id);
+CREATE INDEX IF NOT EXISTS FOR (n:AWSLaunchTemplateVersion) ON (n.lastupdated);
+CREATE INDEX IF NOT EXISTS FOR (n:LaunchTemplateVersion) ON (n.id);
+CREATE INDEX IF NOT EXISTS FOR (n:LaunchTemplateVersion) ON (n.lastupdated);
+CREATE INDEX IF NOT EXISTS FOR (n:AWSTag) ON (n.id);
