@@ -1,1 +1,65 @@
-/* placeholder */
+/*
+ * cmd.h - the subcommands (one file each, git's builtin/ pattern) and the
+ * option helpers they share.
+ *
+ * A command parses its options, builds a config, calls the modules and
+ * returns. It never prints errors itself: it records them in err, and
+ * main() prints them and chooses the exit status:
+ *   0 success; 1 error (nothing written or replaced); 2 usage error;
+ *   3 snapshot written but incomplete (*incomplete set).
+ * Help text goes to stdout.
+ */
+#ifndef LT_CMD_CMD_H
+#define LT_CMD_CMD_H
+
+#include <getopt.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/lt.h"
+
+typedef enum lt_rc cmd_fn(int argc, char **argv, bool *incomplete, struct lt_error *err);
+
+cmd_fn cmd_convert;
+cmd_fn cmd_fetch;
+
+/* The options every command that writes a snapshot takes. */
+struct cmd_output {
+    const char *out; /* --out DIR, default "snapshot" */
+    bool pin_tag;    /* --update-tag N given */
+    int64_t update_tag;
+    bool include_user_data; /* --include-user-data */
+    const char *templates;  /* --templates DIR or NULL */
+    bool help;              /* -h / --help: print the usage and do nothing else */
+};
+
+/* A command's own option: opt is its getopt value, arg its argument or NULL. */
+typedef enum lt_rc cmd_take_option(int opt, const char *arg, void *ctx, struct lt_error *err);
+
+/*
+ * Parses argv with the command's own long options (own, nown; their values
+ * must be >= 256) and the shared ones (struct cmd_output, -q, -v, -h), and
+ * sets the log level from -q / -v (-vv: debug). Unknown options and missing
+ * values are LT_E_USAGE. On return *first_operand indexes the first operand.
+ */
+LT_MUST_CHECK enum lt_rc cmd_parse_options(int argc, char **argv, const struct option *own,
+                                           size_t nown, cmd_take_option *take, void *ctx,
+                                           struct cmd_output *out, int *first_operand,
+                                           struct lt_error *err);
+
+/* Parses a decimal integer in [min, max] given to option `name`. */
+LT_MUST_CHECK enum lt_rc cmd_parse_int(const char *name, const char *text, int64_t min, int64_t max,
+                                       int64_t *out, struct lt_error *err);
+
+/*
+ * The templates directory: --templates DIR, else $LTSNAP_TEMPLATES, else
+ * "templates" beside the directory of the executable (a build in a source
+ * checkout: build/ltsnap -> templates/), else ../share/ltsnap/templates
+ * relative to it (an installed ltsnap).
+ */
+LT_MUST_CHECK enum lt_rc cmd_templates_dir(const char *flag, struct buf *out, struct lt_error *err);
+
+/* Update tag from --update-tag (pinned) or none (evaluated at load time). */
+LT_MUST_CHECK enum lt_rc cmd_parse_update_tag(const char *text, int64_t *out, struct lt_error *err);
+
+#endif

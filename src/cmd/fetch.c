@@ -1,0 +1,232 @@
+/*
+ * ltsnap fetch - launch templates and every version from EC2, written as a
+ * snapshot.
+ */
+#include "fetch/fetch.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/env.h"
+#include "aws/profile.h"
+#include "aws/settings.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "cmd/cmd.h"
+#include "model/model.h"
+#include "write/snapshot.h"
+
+extern char **environ;
+
+#define MAX_CONCURRENCY 64
+#define MAX_RPS 1000
+
+static const char usage[] =
+    "usage: ltsnap fetch [--profile NAME]... [--region REGION]... [--all-regions] [--out DIR]\n"
+    "                    [--update-tag N] [--concurrency N] [--max-rps N]\n"
+    "                    [--endpoint-url URL] [--include-user-data] [--templates DIR] [-q|-v]\n"
+    "\n"
+    "Fetches every EC2 launch template and every version of it, and writes a snapshot\n"
+    "directory. Credentials, region and endpoints are found as the AWS CLI finds them.\n"
+    "\n"
+    "  --profile NAME        a profile of the shared config files; repeat for several\n"
+    "                        accounts in one snapshot (default: AWS_PROFILE or 'default')\n"
+    "  --region REGION       a region to fetch; repeatable (default: AWS_REGION,\n"
+    "                        AWS_DEFAULT_REGION or the profile's region)\n"
+    "  --all-regions         every region enabled for the account (DescribeRegions)\n"
+    "  --out DIR             snapshot directory to write or replace (default: snapshot)\n"
+    "  --update-tag N        pin the update tag (Unix seconds); default: taken at load time\n"
+    "  --concurrency N       requests in flight per account, 1-64 (default: 8)\n"
+    "  --max-rps N           requests per second per region and action (default: EC2's\n"
+    "                        Describe limits, a burst of 100 then 20/s)\n"
+    "  --endpoint-url URL    send EC2 and STS requests to URL (an emulator, a proxy)\n"
+    "  --include-user-data   also write user data (otherwise only its SHA-256)\n"
+    "  --templates DIR       Cypher templates to use instead of the installed ones\n"
+    "  -q, --quiet           errors only\n"
+    "  -v, --verbose         say what is done (-vv: debug, each request)\n"
+    "  -h, --help            this text\n"
+    "\n"
+    "Exit status: 0 written; 1 error, DIR untouched; 2 usage error; 3 written but\n"
+    "incomplete (manifest.json says which regions failed and why).\n";
+
+struct fetch_options {
+    struct cmd_output output;
+    const char **profiles;
+    size_t nprofiles;
+    const char **regions;
+    size_t nregions;
+    bool all_regions;
+    int64_t concurrency;
+    int64_t max_rps;
+    const char *endpoint_url;
+};
+
+enum {
+    OPT_PROFILE = 256,
+    OPT_REGION,
+    OPT_ALL_REGIONS,
+    OPT_CONCURRENCY,
+    OPT_MAX_RPS,
+    OPT_ENDPOINT,
+};
+
+static void push(const char ***list, size_t *n, const char *value)
+{
+    *list = mem_realloc_array(*list, *n + 1, sizeof(**list));
+    (*list)[(*n)++] = value;
+}
+
+static enum lt_rc take_option(int opt, const char *arg, void *ctx, struct lt_error *err)
+{
+    struct fetch_options *o = ctx;
+    switch (opt) {
+    case OPT_PROFILE:
+        push(&o->profiles, &o->nprofiles, arg);
+        return LT_OK;
+    case OPT_REGION:
+        push(&o->regions, &o->nregions, arg);
+        if (settings_check_region(arg, "--region", err) != LT_OK) {
+            err->code = LT_E_USAGE;
+            return LT_E_USAGE;
+        }
+        return LT_OK;
+    case OPT_ALL_REGIONS:
+        o->all_regions = true;
+        return LT_OK;
+    case OPT_CONCURRENCY:
+        return cmd_parse_int("--concurrency", arg, 1, MAX_CONCURRENCY, &o->concurrency, err);
+    case OPT_MAX_RPS:
+        return cmd_parse_int("--max-rps", arg, 1, MAX_RPS, &o->max_rps, err);
+    case OPT_ENDPOINT:
+        o->endpoint_url = arg;
+        if (settings_check_url(arg, "--endpoint-url", err) != LT_OK) {
+            err->code = LT_E_USAGE;
+            return LT_E_USAGE;
+        }
+        return LT_OK;
+    }
+    return lt_fail(err, LT_E_INTERNAL, "unhandled option");
+}
+
+static enum lt_rc parse_args(int argc, char **argv, struct fetch_options *o, struct lt_error *err)
+{
+    static const struct option own[] = {
+        {"profile", required_argument, NULL, OPT_PROFILE},
+        {"region", required_argument, NULL, OPT_REGION},
+        {"all-regions", no_argument, NULL, OPT_ALL_REGIONS},
+        {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
+        {"max-rps", required_argument, NULL, OPT_MAX_RPS},
+        {"endpoint-url", required_argument, NULL, OPT_ENDPOINT},
+    };
+    int first = 0;
+    LT_TRY(cmd_parse_options(argc, argv, own, LT_ARRAY_SIZE(own), take_option, o, &o->output,
+                             &first, err));
+    if (o->output.help) {
+        return LT_OK;
+    }
+    if (first < argc) {
+        return lt_fail(err, LT_E_USAGE, "unexpected argument '%s'", argv[first]);
+    }
+    if (o->all_regions && o->nregions) {
+        return lt_fail(err, LT_E_USAGE, "--region and --all-regions exclude each other");
+    }
+    return LT_OK;
+}
+
+/* SOURCE_DATE_EPOCH (reproducible-builds.org) pins manifest.json's created_at. */
+static int64_t created_at(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    int64_t t;
+    struct lt_error ignored = LT_ERROR_INIT;
+    if (s && cmd_parse_int("SOURCE_DATE_EPOCH", s, 0, INT64_MAX / 2, &t, &ignored) == LT_OK) {
+        lt_error_release(&ignored);
+        return t;
+    }
+    lt_error_release(&ignored);
+    return clock_now();
+}
+
+static void report(const struct model *m, const struct fetch_stats *st, const char *out)
+{
+    log_info("API calls: %llu DescribeLaunchTemplates, %llu DescribeLaunchTemplateVersions, "
+             "%llu DescribeRegions; %llu requests, %llu retries, %llu throttled",
+             (unsigned long long)st->calls[FETCH_DESCRIBE_LAUNCH_TEMPLATES],
+             (unsigned long long)st->calls[FETCH_DESCRIBE_LAUNCH_TEMPLATE_VERSIONS],
+             (unsigned long long)st->calls[FETCH_DESCRIBE_REGIONS],
+             (unsigned long long)st->attempts, (unsigned long long)st->retries,
+             (unsigned long long)st->throttled);
+    if (m->stats.versions_after_listing || m->stats.versions_without_template) {
+        log_info("left out %zu version(s) created after the listing",
+                 m->stats.versions_after_listing + m->stats.versions_without_template);
+    }
+    log_info("wrote '%s': %zu templates, %zu versions, %zu tombstones; regions: %zu complete, "
+             "%zu failed, %zu skipped",
+             out, m->nnodes[SCHEMA_NODE_TEMPLATE], m->nnodes[SCHEMA_NODE_VERSION], m->ntombstones,
+             st->regions_complete, st->regions_failed, st->regions_skipped);
+}
+
+static enum lt_rc fetch(const struct fetch_options *o, bool *incomplete, struct lt_error *err)
+{
+    const struct cmd_output *out = &o->output;
+    struct buf templates = BUF_INIT(BUF_MAX_SMALL);
+    LT_TRY(cmd_templates_dir(out->templates, &templates, err));
+    int64_t started = created_at();
+    struct aws_env env = AWS_ENV_INIT((const char *const *)environ);
+    struct profile_set files = PROFILE_SET_INIT;
+    struct model m;
+    struct model_options mo = {out->include_user_data};
+    struct fetch_stats stats;
+    model_init(&m, &mo);
+    log_enable_progress(1);
+    enum lt_rc rc = profile_set_load(&files, &env, err);
+    if (rc == LT_OK) {
+        struct fetch_config fc = {
+            &env,        &files,         o->profiles,     o->nprofiles,        o->regions,
+            o->nregions, o->all_regions, o->endpoint_url, (int)o->concurrency, (double)o->max_rps};
+        rc = fetch_run(&fc, &m, &stats, err);
+    }
+    if (rc == LT_OK) {
+        rc = model_finish(&m, err);
+    }
+    if (rc == LT_OK) {
+        struct snapshot_options so = {
+            .out_dir = out->out,
+            .cypher = {buf_str(&templates), out->pin_tag, out->update_tag},
+            .manifest = {"fetch", out->pin_tag, out->update_tag, true, started,
+                         out->include_user_data},
+        };
+        rc = snapshot_write(&m, &so, err);
+    }
+    if (rc == LT_OK) {
+        report(&m, &stats, out->out);
+        *incomplete = stats.regions_failed > 0;
+        if (*incomplete) {
+            log_warn("snapshot '%s' is incomplete: %zu region(s) failed (see manifest.json)",
+                     out->out, stats.regions_failed);
+        }
+    }
+    model_release(&m);
+    profile_set_release(&files);
+    buf_release(&templates);
+    return rc;
+}
+
+enum lt_rc cmd_fetch(int argc, char **argv, bool *incomplete, struct lt_error *err)
+{
+    struct fetch_options o;
+    memset(&o, 0, sizeof(o));
+    *incomplete = false;
+    enum lt_rc rc = parse_args(argc, argv, &o, err);
+    if (rc == LT_OK && o.output.help) {
+        fputs(usage, stdout);
+    } else if (rc == LT_OK) {
+        rc = fetch(&o, incomplete, err);
+    }
+    mem_free(o.profiles);
+    mem_free(o.regions);
+    return rc;
+}
