@@ -70,7 +70,12 @@ unit: $(UNIT_BIN)
 golden: $(B)/ltsnap
 	@tests/golden/run
 
-e2e: $(B)/ltsnap
+# The fault-injection shim used by the e2e tests (never linked into ltsnap).
+$(B)/tests/inject.so: tests/inject/inject.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< -ldl
+
+e2e: $(B)/ltsnap $(B)/tests/inject.so
 	@tests/e2e/run
 
 lint-cypher: $(B)/ltsnap

@@ -190,6 +190,10 @@ static enum lt_rc convert(const struct convert_config *c, struct lt_error *err)
     const struct cmd_output *o = &c->output;
     struct buf templates = BUF_INIT(BUF_MAX_SMALL);
     LT_TRY(cmd_templates_dir(o->templates, &templates, err));
+    if (snapshot_check_target(o->out, err) != LT_OK) {
+        buf_release(&templates);
+        return err->code;
+    }
     struct model m;
     struct model_options mo = {o->include_user_data};
     model_init(&m, &mo);

@@ -174,6 +174,10 @@ static enum lt_rc fetch(const struct fetch_options *o, bool *incomplete, struct 
     const struct cmd_output *out = &o->output;
     struct buf templates = BUF_INIT(BUF_MAX_SMALL);
     LT_TRY(cmd_templates_dir(out->templates, &templates, err));
+    if (snapshot_check_target(out->out, err) != LT_OK) {
+        buf_release(&templates);
+        return err->code;
+    }
     int64_t started = created_at();
     struct aws_env env = AWS_ENV_INIT((const char *const *)environ);
     struct profile_set files = PROFILE_SET_INIT;

@@ -74,7 +74,7 @@ static enum lt_rc read_old_manifest(const char *target, cJSON **out, struct lt_e
     return rc;
 }
 
-static enum lt_rc check_target(const char *target, struct lt_error *err)
+enum lt_rc snapdir_check(const char *target, struct lt_error *err)
 {
     bool is_dir = false;
     if (!fsx_exists(target, &is_dir)) {
@@ -98,7 +98,7 @@ enum lt_rc snapdir_begin(struct snapdir *d, const char *target, struct lt_error 
 {
     memset(d, 0, sizeof(*d));
     d->tmp.slot = -1;
-    LT_TRY(check_target(target, err));
+    LT_TRY(snapdir_check(target, err));
     return fsx_tmpdir_create(&d->tmp, target, err);
 }
 

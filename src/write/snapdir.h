@@ -38,6 +38,8 @@ struct snapdir {
     size_t nfiles;
 };
 
+/* Checks that target may be replaced (see above) without writing anything. */
+LT_MUST_CHECK enum lt_rc snapdir_check(const char *target, struct lt_error *err);
 /* Checks that target may be replaced and creates the temporary directory. */
 LT_MUST_CHECK enum lt_rc snapdir_begin(struct snapdir *d, const char *target, struct lt_error *err);
 /* Creates a file (plain name, no '/') in the temporary directory. */

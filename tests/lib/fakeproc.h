@@ -6,8 +6,8 @@
  * /dev/null and its stderr to a log file (kept when it fails to start), so
  * the TAP stream stays clean. Run from the repository
  * root (as the Makefile does). Failures to start end the run with
- * "Bail out!"; fakeproc_available() lets a test skip when the fake is
- * missing.
+ * "Bail out!"; fakeproc_available() lets a test fail with a clear check
+ * (never skip) when the fake is missing.
  */
 #ifndef LT_TESTS_FAKEPROC_H
 #define LT_TESTS_FAKEPROC_H
