@@ -1,0 +1,124 @@
+/*
+ * fuzz_esc_cypher - esc_cypher_string: any valid UTF-8 value without NUL
+ * becomes one single-quoted literal on one line that decodes (by the Cypher
+ * 5 escape rules, decoder below) to exactly the input, with no unescaped
+ * quote inside; anything else is refused and nothing is appended.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/utf8.h"
+#include "write/esc_cypher.h"
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+/* Appends code point cp (a UTF-16 unit pair already combined) as UTF-8. */
+static void put_utf8(struct buf *b, unsigned cp)
+{
+    unsigned char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (unsigned char)cp, n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (unsigned char)(0xC0 | cp >> 6), u[1] = (unsigned char)(0x80 | (cp & 0x3F)), n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (unsigned char)(0xE0 | cp >> 12), u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (unsigned char)(0x80 | (cp & 0x3F)), n = 3;
+    } else {
+        u[0] = (unsigned char)(0xF0 | cp >> 18), u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)),
+        u[3] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    if (buf_add(b, u, n) != LT_OK) {
+        abort();
+    }
+}
+
+static unsigned read_unit(const char *p)
+{
+    int a = hexval(p[0]), b = hexval(p[1]), c = hexval(p[2]), d = hexval(p[3]);
+    if (a < 0 || b < 0 || c < 0 || d < 0) {
+        abort();
+    }
+    return (unsigned)(a << 12 | b << 8 | c << 4 | d);
+}
+
+/* Decodes a single-quoted literal; aborts on anything a Cypher lexer would not accept. */
+static void decode(const char *lit, size_t n, struct buf *out)
+{
+    if (n < 2 || lit[0] != '\'' || lit[n - 1] != '\'') {
+        abort();
+    }
+    for (size_t i = 1; i < n - 1; i++) {
+        char c = lit[i];
+        if (c == '\n' || c == '\r' || c == '\'') {
+            abort(); /* one line, no early end */
+        }
+        if (c != '\\') {
+            if (buf_addc(out, c) != LT_OK) {
+                abort();
+            }
+            continue;
+        }
+        char e = lit[++i];
+        static const char from[] = "tbnrf'\"\\";
+        static const char to[] = "\t\b\n\r\f'\"\\";
+        const char *k = strchr(from, e);
+        if (e && k) {
+            if (buf_addc(out, to[k - from]) != LT_OK) {
+                abort();
+            }
+        } else if (e == 'u' && i + 4 < n - 1) {
+            unsigned u = read_unit(lit + i + 1);
+            i += 4;
+            if (u >= 0xD800 && u <= 0xDBFF && lit[i + 1] == '\\' && lit[i + 2] == 'u') {
+                unsigned lo = read_unit(lit + i + 3);
+                i += 6;
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            }
+            put_utf8(out, u);
+        } else {
+            abort();
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    const char *s = (const char *)data;
+    struct buf out = BUF_INIT(BUF_MAX_LARGE);
+    if (buf_adds(&out, "x") != LT_OK) {
+        abort();
+    }
+    enum lt_rc rc = esc_cypher_string(&out, s, size);
+    bool valid = utf8_valid(s, size, NULL) && !memchr(s, '\0', size);
+    if ((rc == LT_OK) != valid || (rc != LT_OK && out.len != 1)) {
+        abort();
+    }
+    if (rc == LT_OK) {
+        struct buf back = BUF_INIT(BUF_MAX_LARGE);
+        decode(buf_str(&out) + 1, out.len - 1, &back);
+        if (back.len != size || (size && memcmp(back.ptr, s, size) != 0)) {
+            abort();
+        }
+        buf_release(&back);
+    }
+    buf_release(&out);
+    return 0;
+}
