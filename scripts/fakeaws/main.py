@@ -4,6 +4,7 @@ import argparse
 import json
 import os
 import signal
+import ssl
 import sys
 import threading
 
@@ -77,6 +78,9 @@ def parse_args(argv):
     p.add_argument("--check", action="store_true",
                    help="load and validate the data file and faults, print a summary, exit")
     p.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    p.add_argument("--tls-cert", metavar="PEM",
+                   help="serve HTTPS with this certificate chain (with --tls-key)")
+    p.add_argument("--tls-key", metavar="PEM", help="private key of --tls-cert")
     return p.parse_args(argv)
 
 
@@ -123,6 +127,15 @@ def main(argv=None):
     except OSError as exc:
         sys.stderr.write("fake-aws: cannot listen on 127.0.0.1:%d: %s\n" % (a.port, exc))
         return 1
+    if a.tls_cert:
+        try:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        except (OSError, ssl.SSLError) as exc:
+            sys.stderr.write("fake-aws: cannot load the TLS certificate: %s\n" % exc)
+            return 2
+        # Handshakes happen in accept(); one the client refuses is a dropped connection.
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     port = server.server_address[1]
     stop = app.shutdown_requested
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -17,6 +17,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/lt.h"
+#include "write/snapshot.h"
 
 typedef enum lt_rc cmd_fn(int argc, char **argv, bool *incomplete, struct lt_error *err);
 
@@ -50,6 +51,16 @@ LT_MUST_CHECK enum lt_rc cmd_parse_options(int argc, char **argv, const struct o
 /* Parses a decimal integer in [min, max] given to option `name`. */
 LT_MUST_CHECK enum lt_rc cmd_parse_int(const char *name, const char *text, int64_t min, int64_t max,
                                        int64_t *out, struct lt_error *err);
+
+/*
+ * Everything the snapshot writer needs from the shared options, checked
+ * before any work (the output directory may be replaced, every template
+ * loads and renders): templates gets the templates directory and must
+ * outlive so. created_at < 0: none (convert).
+ */
+LT_MUST_CHECK enum lt_rc cmd_snapshot_options(const struct cmd_output *o, const char *command,
+                                              int64_t created_at, struct buf *templates,
+                                              struct snapshot_options *so, struct lt_error *err);
 
 /*
  * The templates directory: --templates DIR, else $LTSNAP_TEMPLATES, else

@@ -189,8 +189,8 @@ static enum lt_rc convert(const struct convert_config *c, struct lt_error *err)
 {
     const struct cmd_output *o = &c->output;
     struct buf templates = BUF_INIT(BUF_MAX_SMALL);
-    LT_TRY(cmd_templates_dir(o->templates, &templates, err));
-    if (snapshot_check_target(o->out, err) != LT_OK) {
+    struct snapshot_options so;
+    if (cmd_snapshot_options(o, "convert", -1, &templates, &so, err) != LT_OK) {
         buf_release(&templates);
         return err->code;
     }
@@ -208,11 +208,6 @@ static enum lt_rc convert(const struct convert_config *c, struct lt_error *err)
     }
     if (rc == LT_OK) {
         report_model(&m);
-        struct snapshot_options so = {
-            .out_dir = o->out,
-            .cypher = {buf_str(&templates), o->pin_tag, o->update_tag},
-            .manifest = {"convert", o->pin_tag, o->update_tag, false, 0, o->include_user_data},
-        };
         rc = snapshot_write(&m, &so, err);
     }
     if (rc == LT_OK) {

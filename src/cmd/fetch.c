@@ -173,12 +173,11 @@ static enum lt_rc fetch(const struct fetch_options *o, bool *incomplete, struct 
 {
     const struct cmd_output *out = &o->output;
     struct buf templates = BUF_INIT(BUF_MAX_SMALL);
-    LT_TRY(cmd_templates_dir(out->templates, &templates, err));
-    if (snapshot_check_target(out->out, err) != LT_OK) {
+    struct snapshot_options so;
+    if (cmd_snapshot_options(out, "fetch", created_at(), &templates, &so, err) != LT_OK) {
         buf_release(&templates);
         return err->code;
     }
-    int64_t started = created_at();
     struct aws_env env = AWS_ENV_INIT((const char *const *)environ);
     struct profile_set files = PROFILE_SET_INIT;
     struct model m;
@@ -197,12 +196,6 @@ static enum lt_rc fetch(const struct fetch_options *o, bool *incomplete, struct 
         rc = model_finish(&m, err);
     }
     if (rc == LT_OK) {
-        struct snapshot_options so = {
-            .out_dir = out->out,
-            .cypher = {buf_str(&templates), out->pin_tag, out->update_tag},
-            .manifest = {"fetch", out->pin_tag, out->update_tag, true, started,
-                         out->include_user_data},
-        };
         rc = snapshot_write(&m, &so, err);
     }
     if (rc == LT_OK) {

@@ -173,3 +173,17 @@ enum lt_rc cmd_templates_dir(const char *flag, struct buf *out, struct lt_error 
                    "cannot find the Cypher templates; give --templates DIR or set "
                    "LTSNAP_TEMPLATES");
 }
+
+enum lt_rc cmd_snapshot_options(const struct cmd_output *o, const char *command, int64_t created_at,
+                                struct buf *templates, struct snapshot_options *so,
+                                struct lt_error *err)
+{
+    LT_TRY(cmd_templates_dir(o->templates, templates, err));
+    *so = (struct snapshot_options){
+        .out_dir = o->out,
+        .cypher = {buf_str(templates), o->pin_tag, o->update_tag},
+        .manifest = {command, o->pin_tag, o->update_tag, created_at >= 0,
+                     created_at >= 0 ? created_at : 0, o->include_user_data},
+    };
+    return snapshot_check(so, err);
+}

@@ -344,6 +344,45 @@ static enum lt_rc write_script(struct snapdir *d, const char *name, const struct
     return snapdir_close(d, &s.w, name, s.rows, err);
 }
 
+/* Renders t with every placeholder it may take set to text; the output is dropped. */
+static enum lt_rc dry_render(const struct tmpl *t, const char *name, const char *text,
+                             struct lt_error *err)
+{
+    struct buf out = BUF_INIT(BUF_MAX_LARGE);
+    struct tmpl_var v = {name, text, strlen(text), true};
+    enum lt_rc rc = tmpl_render(t, name ? &v : NULL, name ? 1 : 0, &out, err);
+    buf_release(&out);
+    return rc;
+}
+
+enum lt_rc cypher_out_check(const struct cypher_out_options *opts, struct lt_error *err)
+{
+    struct templates t;
+    enum lt_rc rc = templates_load(&t, opts->templates_dir, err);
+    if (rc == LT_OK) {
+        rc = dry_render(&t.fixed[opts->pin_update_tag ? T_HEADER_PINNED : T_HEADER],
+                        opts->pin_update_tag ? "update_tag" : NULL, "0", err);
+    }
+    static const int plain[] = {T_INDEXES, T_POST_IMPORT};
+    for (size_t i = 0; rc == LT_OK && i < LT_ARRAY_SIZE(plain); i++) {
+        rc = dry_render(&t.fixed[plain[i]], NULL, "", err);
+    }
+    for (int k = 0; rc == LT_OK && k < SCHEMA_NODE_COUNT; k++) {
+        rc = dry_render(&t.nodes[k], "rows", "[]", err);
+    }
+    for (int k = 0; rc == LT_OK && k < SCHEMA_REL_COUNT; k++) {
+        rc = dry_render(&t.rels[k], "rows", "[]", err);
+    }
+    if (rc == LT_OK) {
+        rc = dry_render(&t.fixed[T_TOMBSTONES], "rows", "[]", err);
+    }
+    if (rc == LT_OK) {
+        rc = dry_render(&t.fixed[T_CLEANUP], "scopes", "[]", err);
+    }
+    templates_release(&t);
+    return rc;
+}
+
 enum lt_rc cypher_out_write(struct snapdir *d, const struct model *m,
                             const struct cypher_out_options *opts, struct lt_error *err)
 {

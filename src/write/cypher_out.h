@@ -30,6 +30,13 @@ struct cypher_out_options {
     int64_t update_tag;
 };
 
+/*
+ * Loads every template and renders it once with neutral values, so that a
+ * missing file or a bad placeholder is reported before any work is done.
+ */
+LT_MUST_CHECK enum lt_rc cypher_out_check(const struct cypher_out_options *opts,
+                                          struct lt_error *err);
+
 LT_MUST_CHECK enum lt_rc cypher_out_write(struct snapdir *d, const struct model *m,
                                           const struct cypher_out_options *opts,
                                           struct lt_error *err);

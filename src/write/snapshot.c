@@ -3,9 +3,10 @@
 #include "write/csv_out.h"
 #include "write/snapdir.h"
 
-enum lt_rc snapshot_check_target(const char *out_dir, struct lt_error *err)
+enum lt_rc snapshot_check(const struct snapshot_options *o, struct lt_error *err)
 {
-    return snapdir_check(out_dir, err);
+    LT_TRY(snapdir_check(o->out_dir, err));
+    return cypher_out_check(&o->cypher, err);
 }
 
 enum lt_rc snapshot_write(const struct model *m, const struct snapshot_options *o,

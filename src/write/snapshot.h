@@ -22,10 +22,11 @@ struct snapshot_options {
 };
 
 /*
- * Checks before any work that out_dir may be written (absent, empty or a
- * previous snapshot), so a long fetch does not fail at its very end.
+ * Checks before any work that the snapshot can be written: out_dir may be
+ * replaced (absent, empty or a previous snapshot) and every template loads
+ * and renders, so a long fetch does not fail at its very end.
  */
-LT_MUST_CHECK enum lt_rc snapshot_check_target(const char *out_dir, struct lt_error *err);
+LT_MUST_CHECK enum lt_rc snapshot_check(const struct snapshot_options *o, struct lt_error *err);
 
 /* On failure the target directory is exactly as it was. */
 LT_MUST_CHECK enum lt_rc snapshot_write(const struct model *m, const struct snapshot_options *o,
