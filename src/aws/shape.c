@@ -27,23 +27,19 @@
 
 /* ---- table lookups ---------------------------------------------------------------------- */
 
+static int compare_operation(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct shape_operation *)elem)->name);
+}
+
+static int compare_member_xml_name(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct shape_member *)elem)->xml_name);
+}
+
 const struct shape_operation *shape_find_operation(const struct shape_model *m, const char *name)
 {
-    size_t lo = 0;
-    size_t hi = m->noperations;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(name, m->operations[mid].name);
-        if (c == 0) {
-            return &m->operations[mid];
-        }
-        if (c < 0) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    return NULL;
+    return bsearch(name, m->operations, m->noperations, sizeof(*m->operations), compare_operation);
 }
 
 const struct shape_member *shape_member_by_xml_name(const struct shape_model *m,
@@ -53,21 +49,7 @@ const struct shape_member *shape_member_by_xml_name(const struct shape_model *m,
     if (s->type != SHAPE_STRUCTURE) {
         return NULL;
     }
-    size_t lo = 0;
-    size_t hi = s->nmembers;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(xml_name, s->members[mid].xml_name);
-        if (c == 0) {
-            return &s->members[mid];
-        }
-        if (c < 0) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    return NULL;
+    return bsearch(xml_name, s->members, s->nmembers, sizeof(*s->members), compare_member_xml_name);
 }
 
 const struct shape_member *shape_member_by_name(const struct shape_model *m, const struct shape *s,

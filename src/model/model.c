@@ -247,22 +247,14 @@ static void settle_tombstones(struct model *m)
     m->ntombstones = kept;
 }
 
+static int compare_tombstone_id(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct model_tombstone *)elem)->id);
+}
+
 static struct model_tombstone *find_tombstone(struct model *m, const char *id)
 {
-    size_t lo = 0, hi = m->ntombstones;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(m->tombstones[mid].id, id);
-        if (c == 0) {
-            return &m->tombstones[mid];
-        }
-        if (c < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return NULL;
+    return bsearch(id, m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstone_id);
 }
 
 static enum lt_rc dedup_templates(struct model *m, struct lt_error *err)

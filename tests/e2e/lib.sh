@@ -159,6 +159,15 @@ use_main_keys() {
     export AWS_SECRET_ACCESS_KEY='e2eMainSecret/+/0000000000000000000000001'
 }
 
+# The main account as profile 'main' in the shared credentials file.
+write_main_profile() {
+    cat >"$AWS_SHARED_CREDENTIALS_FILE" <<INI
+[main]
+aws_access_key_id = AKIAE2EMAIN000000001
+aws_secret_access_key = e2eMainSecret/+/0000000000000000000000001
+INI
+}
+
 # No temporary directory may be left beside a snapshot directory.
 no_temp_dirs() {
     ! ls -a "$1" | grep -q '\.tmp-'

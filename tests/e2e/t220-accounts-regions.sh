@@ -3,11 +3,7 @@
 . tests/e2e/lib.sh
 
 start_fake fixtures/fake/e2e.json
-cat >"$AWS_SHARED_CREDENTIALS_FILE" <<INI
-[main]
-aws_access_key_id = AKIAE2EMAIN000000001
-aws_secret_access_key = e2eMainSecret/+/0000000000000000000000001
-INI
+write_main_profile
 cat >"$AWS_CONFIG_FILE" <<INI
 [profile main]
 region = us-east-1

@@ -8,11 +8,7 @@ cat >"$T/one-region.json" <<JSON
  "roles": {"arn:aws:iam::222222222222:role/reader": {"trust": ["111111111111"]}}}
 JSON
 start_fake "$T/one-region.json" --synthetic 20:2
-cat >"$AWS_SHARED_CREDENTIALS_FILE" <<INI
-[main]
-aws_access_key_id = AKIAE2EMAIN000000001
-aws_secret_access_key = e2eMainSecret/+/0000000000000000000000001
-INI
+write_main_profile
 cat >"$AWS_CONFIG_FILE" <<INI
 [profile other]
 role_arn = arn:aws:iam::222222222222:role/reader
