@@ -95,6 +95,7 @@ struct account_run {
     size_t nregions;
     char **region_names; /* from DescribeRegions */
     size_t nregion_names;
+    uint64_t started_ms; /* when the regions started, for the request rate */
 };
 
 /* One API call in flight; owns everything its http_call points to. */
@@ -643,10 +644,12 @@ static void tick(void *ctx)
         templates += a->regions[i].ntemplates;
         versions += a->regions[i].versions_received;
     }
+    uint64_t elapsed = clock_monotonic_ms() - a->started_ms;
+    double rate = elapsed ? (double)hs.attempts * 1000.0 / (double)elapsed : 0.0;
     log_progress("account %s: regions %zu/%zu, templates %zu, versions %zu, calls %llu, "
-                 "retries %llu",
+                 "retries %llu, %.1f req/s",
                  a->account_id, done, a->nregions, templates, versions,
-                 (unsigned long long)hs.calls, (unsigned long long)hs.retries);
+                 (unsigned long long)hs.calls, (unsigned long long)hs.retries, rate);
 }
 
 static enum lt_rc start_regions(struct account_run *a, struct lt_error *err)
@@ -666,6 +669,7 @@ static enum lt_rc start_regions(struct account_run *a, struct lt_error *err)
         }
         lt_error_release(&rerr);
     }
+    a->started_ms = clock_monotonic_ms();
     http_client_on_tick(a->client, tick, a);
     enum lt_rc rc = run_client(a, err);
     log_progress_end();
