@@ -555,8 +555,13 @@ enum lt_rc profile_read_secret_file(const char *path, size_t max, struct buf *ou
     return rc;
 }
 
-enum lt_rc profile_load(const char *path, enum profile_file_type type, struct profile_file **out,
-                        struct lt_error *err)
+/*
+ * Reads and parses a file. A missing file gives an empty profile_file with
+ * missing set, and LT_OK. Unreadable, over PROFILE_FILE_MAX or malformed:
+ * LT_E_CONFIG.
+ */
+static enum lt_rc profile_load(const char *path, enum profile_file_type type,
+                               struct profile_file **out, struct lt_error *err)
 {
     *out = NULL;
     struct buf data = BUF_INIT(PROFILE_FILE_MAX);

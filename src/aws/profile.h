@@ -97,13 +97,6 @@ struct profile_file {
 LT_MUST_CHECK enum lt_rc profile_parse(const char *data, size_t len, enum profile_file_type type,
                                        const char *path, struct profile_file **out,
                                        struct lt_error *err);
-/*
- * Reads and parses a file. A missing file gives an empty profile_file with
- * missing set, and LT_OK. Unreadable, over PROFILE_FILE_MAX or malformed:
- * LT_E_CONFIG.
- */
-LT_MUST_CHECK enum lt_rc profile_load(const char *path, enum profile_file_type type,
-                                      struct profile_file **out, struct lt_error *err);
 /* Wipes every value and frees. NULL is fine. */
 void profile_file_free(struct profile_file *f);
 

@@ -309,8 +309,8 @@ enum lt_rc settings_check_url(const char *url, const char *origin, struct lt_err
     return LT_OK;
 }
 
-enum lt_rc settings_default_endpoint(const char *service, const char *region, struct buf *url,
-                                     struct lt_error *err)
+static enum lt_rc default_endpoint(const char *service, const char *region, struct buf *url,
+                                   struct lt_error *err)
 {
     if (!region && strcmp(service, "sts") == 0) {
         return buf_adds(url, "https://sts.amazonaws.com");
@@ -391,7 +391,7 @@ enum lt_rc settings_endpoint(const struct aws_settings *s, const char *service, 
     } else if (rc == LT_OK) {
         rc = buf_adds(&from, "default");
         if (rc == LT_OK) {
-            rc = settings_default_endpoint(service, region ? region : s->region, url, err);
+            rc = default_endpoint(service, region ? region : s->region, url, err);
         }
     }
     if (rc == LT_OK) {

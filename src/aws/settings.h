@@ -92,10 +92,6 @@ LT_MUST_CHECK enum lt_rc settings_endpoint(const struct aws_settings *s, const c
                                            struct buf *url, struct buf *origin,
                                            struct lt_error *err);
 
-/* Appends the AWS default endpoint of service in region (see above). */
-LT_MUST_CHECK enum lt_rc settings_default_endpoint(const char *service, const char *region,
-                                                   struct buf *url, struct lt_error *err);
-
 /* Checks an endpoint URL (rules above); origin names it in the message. */
 LT_MUST_CHECK enum lt_rc settings_check_url(const char *url, const char *origin,
                                             struct lt_error *err);

@@ -23,7 +23,8 @@ void clock_sleep_ms(uint64_t ms)
     nanosleep(&ts, NULL);
 }
 
-int64_t clock_days_from_civil(int64_t y, unsigned m, unsigned d)
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -142,7 +143,7 @@ bool clock_parse_iso8601(const char *s, int64_t *unix_seconds, int *millis)
     if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60) {
         return false;
     }
-    int64_t days = clock_days_from_civil(y, (unsigned)mo, (unsigned)d);
+    int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
     *unix_seconds = days * 86400 + h * 3600 + mi * 60 + sec - off;
     *millis = ms;
     return true;

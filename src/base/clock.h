@@ -36,7 +36,4 @@ LT_MUST_CHECK enum lt_rc clock_format_iso8601(struct buf *out, int64_t unix_seco
 /* "20150830T123600Z", the X-Amz-Date form. */
 LT_MUST_CHECK enum lt_rc clock_format_amz(struct buf *out, int64_t unix_seconds);
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-int64_t clock_days_from_civil(int64_t y, unsigned m, unsigned d);
-
 #endif

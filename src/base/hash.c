@@ -108,8 +108,3 @@ enum lt_rc hash_base64_decode(struct buf *out, const char *b64, size_t n)
     EVP_ENCODE_CTX_free(ctx);
     return rc;
 }
-
-bool hash_equal(const void *a, const void *b, size_t n)
-{
-    return CRYPTO_memcmp(a, b, n) == 0;
-}

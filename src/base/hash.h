@@ -48,7 +48,4 @@ void hash_sha256_abort(struct hash_sha256_stream *s);
  */
 LT_MUST_CHECK enum lt_rc hash_base64_decode(struct buf *out, const char *b64, size_t n);
 
-/* Constant-time comparison of n bytes (for signatures). */
-bool hash_equal(const void *a, const void *b, size_t n);
-
 #endif

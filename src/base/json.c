@@ -51,7 +51,8 @@ static cJSON *sort_list(cJSON *list)
     return merge_sorted(sort_list(list), sort_list(second));
 }
 
-void json_sort_keys(cJSON *item)
+/* Sorts the keys of every object in the tree by byte value (stable). */
+static void sort_keys(cJSON *item)
 {
     if (!item) {
         return;
@@ -69,7 +70,7 @@ void json_sort_keys(cJSON *item)
         }
     }
     for (cJSON *c = item->child; c; c = c->next) {
-        json_sort_keys(c);
+        sort_keys(c);
     }
 }
 
@@ -110,14 +111,14 @@ static enum lt_rc print_into(char *text, struct buf *out)
 
 enum lt_rc json_canonical(cJSON *item, struct buf *out)
 {
-    json_sort_keys(item);
+    sort_keys(item);
     exact_large_integers(item);
     return print_into(cJSON_PrintUnformatted(item), out);
 }
 
 enum lt_rc json_pretty(cJSON *item, struct buf *out)
 {
-    json_sort_keys(item);
+    sort_keys(item);
     exact_large_integers(item);
     LT_TRY(print_into(cJSON_Print(item), out));
     return buf_addc(out, '\n');

@@ -22,8 +22,6 @@
 /* Routes cJSON's allocations through mem (call once at start-up). */
 void json_use_mem_hooks(void);
 
-/* Sorts the keys of every object in the tree by byte value (stable). */
-void json_sort_keys(cJSON *item);
 /* Sorts item's keys and appends its canonical text (large integers become raw nodes). */
 LT_MUST_CHECK enum lt_rc json_canonical(cJSON *item, struct buf *out);
 /* Sorts item's keys and appends it indented (one key per line) with a final newline. */

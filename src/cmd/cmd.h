@@ -62,15 +62,4 @@ LT_MUST_CHECK enum lt_rc cmd_snapshot_options(const struct cmd_output *o, const 
                                               int64_t created_at, struct buf *templates,
                                               struct snapshot_options *so, struct lt_error *err);
 
-/*
- * The templates directory: --templates DIR, else $LTSNAP_TEMPLATES, else
- * "templates" beside the directory of the executable (a build in a source
- * checkout: build/ltsnap -> templates/), else ../share/ltsnap/templates
- * relative to it (an installed ltsnap).
- */
-LT_MUST_CHECK enum lt_rc cmd_templates_dir(const char *flag, struct buf *out, struct lt_error *err);
-
-/* Update tag from --update-tag (pinned) or none (evaluated at load time). */
-LT_MUST_CHECK enum lt_rc cmd_parse_update_tag(const char *text, int64_t *out, struct lt_error *err);
-
 #endif

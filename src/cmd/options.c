@@ -147,7 +147,13 @@ static bool has_templates(const char *dir)
     return ok;
 }
 
-enum lt_rc cmd_templates_dir(const char *flag, struct buf *out, struct lt_error *err)
+/*
+ * The templates directory: --templates DIR, else $LTSNAP_TEMPLATES, else
+ * "templates" beside the directory of the executable (a build in a source
+ * checkout: build/ltsnap -> templates/), else ../share/ltsnap/templates
+ * relative to it (an installed ltsnap).
+ */
+static enum lt_rc templates_dir(const char *flag, struct buf *out, struct lt_error *err)
 {
     const char *env = getenv("LTSNAP_TEMPLATES");
     const char *given = flag ? flag : (env && *env ? env : NULL);
@@ -178,7 +184,7 @@ enum lt_rc cmd_snapshot_options(const struct cmd_output *o, const char *command,
                                 struct buf *templates, struct snapshot_options *so,
                                 struct lt_error *err)
 {
-    LT_TRY(cmd_templates_dir(o->templates, templates, err));
+    LT_TRY(templates_dir(o->templates, templates, err));
     *so = (struct snapshot_options){
         .out_dir = o->out,
         .cypher = {buf_str(templates), o->pin_tag, o->update_tag},

@@ -42,7 +42,7 @@ static const enum ec2_page_kind step_page[] = {
     [STEP_TEMPLATE_VERSIONS] = EC2_PAGE_LAUNCH_TEMPLATE_VERSIONS,
 };
 
-const char *fetch_action_name(enum fetch_action a)
+static const char *action_name(enum fetch_action a)
 {
     static const char *const names[] = {
         [FETCH_DESCRIBE_REGIONS] = "DescribeRegions",
@@ -182,7 +182,7 @@ static enum lt_rc submit(struct region_run *r, enum step step, const char *next_
         rc = buf_adds(&c->url, r->endpoint);
     }
     if (rc == LT_OK) {
-        rc = buf_printf(&c->label, "ec2 %s %s", r->name, fetch_action_name(act));
+        rc = buf_printf(&c->label, "ec2 %s %s", r->name, action_name(act));
     }
     if (rc != LT_OK) {
         call_free(c);
@@ -439,7 +439,7 @@ static enum lt_rc restart_listing(struct fetch_call *c, struct lt_error *err)
     struct region_run *r = c->region;
     if (++r->restarts > MAX_LISTING_RESTARTS) {
         return lt_fail(err, LT_E_AWS, "%s: pagination token rejected %d times",
-                       fetch_action_name(step_action[c->step]), r->restarts);
+                       action_name(step_action[c->step]), r->restarts);
     }
     log_info("%s: pagination token expired; listing again from the first page", buf_str(&c->label));
     return submit(r, c->step, NULL, c->template_index, c->min, c->max, err);
@@ -470,9 +470,8 @@ static void handle_failure(struct fetch_call *c)
         return;
     }
     if (err.code == LT_OK) {
-        lt_fail(&err, c->http.rc, "%s: %s (after %d attempt%s)",
-                fetch_action_name(step_action[c->step]), lt_error_message(&c->http.err),
-                c->http.attempts, c->http.attempts == 1 ? "" : "s");
+        lt_fail(&err, c->http.rc, "%s: %s (after %d attempt%s)", action_name(step_action[c->step]),
+                lt_error_message(&c->http.err), c->http.attempts, c->http.attempts == 1 ? "" : "s");
     }
     if (c->step == STEP_REGIONS) {
         lt_fail(&a->home_err, err.code, "%s", lt_error_message(&err));
@@ -496,7 +495,7 @@ static void on_done(struct http_call *call, void *ctx)
         if (call->rc == LT_OK) {
             struct lt_error err = LT_ERROR_INIT;
             if (handle_page(c, &err) != LT_OK) {
-                lt_error_prefix(&err, "%s", fetch_action_name(step_action[c->step]));
+                lt_error_prefix(&err, "%s", action_name(step_action[c->step]));
                 region_fail(r, &err);
             }
             lt_error_release(&err);
@@ -548,11 +547,6 @@ static enum lt_rc region_endpoint(struct account_run *a, struct region_run *r, s
     return rc;
 }
 
-static enum lt_rc run_client(struct account_run *a, struct lt_error *err)
-{
-    return http_client_run(a->client, err);
-}
-
 /* The regions to fetch: --region values, DescribeRegions, or the profile's region. */
 static enum lt_rc discover_regions(struct account_run *a, struct lt_error *err)
 {
@@ -579,7 +573,7 @@ static enum lt_rc discover_regions(struct account_run *a, struct lt_error *err)
     region_init(a, &a->home, a->settings.region ? a->settings.region : DEFAULT_HOME_REGION);
     LT_TRY(region_endpoint(a, &a->home, err));
     LT_TRY(submit(&a->home, STEP_REGIONS, NULL, 0, 0, 0, err));
-    LT_TRY(run_client(a, err));
+    LT_TRY(http_client_run(a->client, err));
     if (!a->home.answered) {
         return lt_fail(err, a->home_err.code ? a->home_err.code : LT_E_AWS,
                        "cannot list the regions of account %s: %s", a->account_id,
@@ -671,7 +665,7 @@ static enum lt_rc start_regions(struct account_run *a, struct lt_error *err)
     }
     a->started_ms = clock_monotonic_ms();
     http_client_on_tick(a->client, tick, a);
-    enum lt_rc rc = run_client(a, err);
+    enum lt_rc rc = http_client_run(a->client, err);
     log_progress_end();
     return rc;
 }

@@ -64,6 +64,4 @@ struct fetch_stats {
 LT_MUST_CHECK enum lt_rc fetch_run(const struct fetch_config *c, struct model *m,
                                    struct fetch_stats *stats, struct lt_error *err);
 
-const char *fetch_action_name(enum fetch_action a);
-
 #endif
