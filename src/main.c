@@ -17,6 +17,7 @@ enum {
     EXIT_ERROR = 1,
     EXIT_USAGE = 2,
     EXIT_INCOMPLETE = 3,
+    EXIT_FOUND = 4,
 };
 
 static const struct command {
@@ -42,7 +43,8 @@ static void print_help(void)
     }
     fputs("\n'ltsnap <command> --help' describes a command.\n\n"
           "exit status: 0 success; 1 error, nothing written or replaced; 2 usage error;\n"
-          "3 snapshot written but incomplete (manifest.json says which regions failed).\n",
+          "3 snapshot written but incomplete (manifest.json says which regions failed);\n"
+          "4 the check found something (verify, diff --exit-code, audit --fail-on).\n",
           f);
 }
 
@@ -52,10 +54,18 @@ static LT_NORETURN void on_fatal(const char *reason)
     exit(EXIT_ERROR);
 }
 
-static int exit_status(enum lt_rc rc, bool incomplete)
+static int exit_status(enum lt_rc rc, enum cmd_outcome outcome)
 {
     if (rc == LT_OK) {
-        return incomplete ? EXIT_INCOMPLETE : EXIT_SNAPSHOT_OK;
+        switch (outcome) {
+        case CMD_INCOMPLETE:
+            return EXIT_INCOMPLETE;
+        case CMD_FOUND:
+            return EXIT_FOUND;
+        case CMD_DONE:
+            break;
+        }
+        return EXIT_SNAPSHOT_OK;
     }
     return lt_rc_category(rc) == LT_CAT_USAGE ? EXIT_USAGE : EXIT_ERROR;
 }
@@ -63,8 +73,8 @@ static int exit_status(enum lt_rc rc, bool incomplete)
 static int run(const struct command *cmd, int argc, char **argv)
 {
     struct lt_error err = LT_ERROR_INIT;
-    bool incomplete = false;
-    enum lt_rc rc = cmd->fn(argc, argv, &incomplete, &err);
+    enum cmd_outcome outcome = CMD_DONE;
+    enum lt_rc rc = cmd->fn(argc, argv, &outcome, &err);
     if (rc != LT_OK) {
         log_error("%s", lt_error_message(&err));
         if (lt_rc_category(rc) == LT_CAT_USAGE) {
@@ -72,7 +82,7 @@ static int run(const struct command *cmd, int argc, char **argv)
         }
     }
     lt_error_release(&err);
-    return exit_status(rc, incomplete);
+    return exit_status(rc, outcome);
 }
 
 int main(int argc, char **argv)

@@ -4,9 +4,12 @@
  *
  * A command parses its options, builds a config, calls the modules and
  * returns. It never prints errors itself: it records them in err, and
- * main() prints them and chooses the exit status:
+ * main() prints them and chooses the exit status from the return code and,
+ * on success, the outcome the command set:
  *   0 success; 1 error (nothing written or replaced); 2 usage error;
- *   3 snapshot written but incomplete (*incomplete set).
+ *   3 snapshot written but incomplete (CMD_INCOMPLETE);
+ *   4 the check found something (CMD_FOUND: verify mismatch, diff
+ *     differences with --exit-code, audit findings at or above --fail-on).
  * Help text goes to stdout.
  */
 #ifndef LT_CMD_CMD_H
@@ -19,7 +22,14 @@
 #include "base/lt.h"
 #include "write/snapshot.h"
 
-typedef enum lt_rc cmd_fn(int argc, char **argv, bool *incomplete, struct lt_error *err);
+/* What a successful command reports besides LT_OK; *outcome starts as CMD_DONE. */
+enum cmd_outcome {
+    CMD_DONE,       /* exit 0 */
+    CMD_INCOMPLETE, /* exit 3 */
+    CMD_FOUND,      /* exit 4 */
+};
+
+typedef enum lt_rc cmd_fn(int argc, char **argv, enum cmd_outcome *outcome, struct lt_error *err);
 
 cmd_fn cmd_convert;
 cmd_fn cmd_fetch;

@@ -219,10 +219,10 @@ static enum lt_rc convert(const struct convert_config *c, struct lt_error *err)
     return rc;
 }
 
-enum lt_rc cmd_convert(int argc, char **argv, bool *incomplete, struct lt_error *err)
+enum lt_rc cmd_convert(int argc, char **argv, enum cmd_outcome *outcome, struct lt_error *err)
 {
     struct convert_config c;
-    *incomplete = false;
+    (void)outcome; /* a convert is complete or fails */
     enum lt_rc rc = parse_args(argc, argv, &c, err);
     if (rc == LT_OK && c.output.help) {
         fputs(usage, stdout);

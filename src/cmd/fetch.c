@@ -169,7 +169,8 @@ static void report(const struct model *m, const struct fetch_stats *st, const ch
              st->regions_complete, st->regions_failed, st->regions_skipped);
 }
 
-static enum lt_rc fetch(const struct fetch_options *o, bool *incomplete, struct lt_error *err)
+static enum lt_rc fetch(const struct fetch_options *o, enum cmd_outcome *outcome,
+                        struct lt_error *err)
 {
     const struct cmd_output *out = &o->output;
     struct buf templates = BUF_INIT(BUF_MAX_SMALL);
@@ -200,8 +201,8 @@ static enum lt_rc fetch(const struct fetch_options *o, bool *incomplete, struct 
     }
     if (rc == LT_OK) {
         report(&m, &stats, out->out);
-        *incomplete = stats.regions_failed > 0;
-        if (*incomplete) {
+        if (stats.regions_failed > 0) {
+            *outcome = CMD_INCOMPLETE;
             log_warn("snapshot '%s' is incomplete: %zu region(s) failed (see manifest.json)",
                      out->out, stats.regions_failed);
         }
@@ -212,16 +213,15 @@ static enum lt_rc fetch(const struct fetch_options *o, bool *incomplete, struct 
     return rc;
 }
 
-enum lt_rc cmd_fetch(int argc, char **argv, bool *incomplete, struct lt_error *err)
+enum lt_rc cmd_fetch(int argc, char **argv, enum cmd_outcome *outcome, struct lt_error *err)
 {
     struct fetch_options o;
     memset(&o, 0, sizeof(o));
-    *incomplete = false;
     enum lt_rc rc = parse_args(argc, argv, &o, err);
     if (rc == LT_OK && o.output.help) {
         fputs(usage, stdout);
     } else if (rc == LT_OK) {
-        rc = fetch(&o, incomplete, err);
+        rc = fetch(&o, outcome, err);
     }
     mem_free(o.profiles);
     mem_free(o.regions);
