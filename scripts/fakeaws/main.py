@@ -10,6 +10,7 @@ import threading
 
 import awsxml
 
+from . import ec2like
 from . import faults as faults_mod
 from .data import Synthetic, load_world
 from .server import App, Server, write_port_file
@@ -31,7 +32,7 @@ Endpoints (all on http://127.0.0.1:PORT):
   GET  /_fake/templates?account=A&region=R  POST /_fake/shutdown
 """
 
-EPILOG = faults_mod.HELP + """
+EPILOG = faults_mod.HELP + "\n" + ec2like.HELP + """
 Synthetic data (--synthetic N:K[:SEED]): N templates in every enabled region of the first
 account, after that region's data-file templates. Template index i (0-based) has K versions
 when i % 7 == 0, otherwise 1; multi-version templates have default = latest when i % 14 == 0
@@ -81,6 +82,7 @@ def parse_args(argv):
     p.add_argument("--tls-cert", metavar="PEM",
                    help="serve HTTPS with this certificate chain (with --tls-key)")
     p.add_argument("--tls-key", metavar="PEM", help="private key of --tls-cert")
+    ec2like.add_arguments(p)
     return p.parse_args(argv)
 
 
@@ -109,6 +111,9 @@ def main(argv=None):
         sts_model = awsxml.load_model("sts", "2011-06-15", a.model_dir)
         synth = _synthetic(a.synthetic) if a.synthetic else None
         world = load_world(a.data, ec2_model, synth)
+        if a.realistic:
+            ec2like.install_realistic(world, a.realistic, synth is not None)
+        ec2_like = ec2like.from_args(a)
         for spec in a.fault:
             faults_mod.parse(spec)
     except (DataError, awsxml.ModelError, faults_mod.FaultSpecError) as exc:
@@ -119,6 +124,7 @@ def main(argv=None):
         return 0
     try:
         app = App(world, ec2_model, sts_model, a.fault, a.log, a.chunked)
+        app.ec2like = ec2_like
     except OSError as exc:
         sys.stderr.write("fake-aws: cannot open log '%s': %s\n" % (a.log, exc))
         return 1

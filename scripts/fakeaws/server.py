@@ -151,6 +151,7 @@ class App:
         self.container_issuer = CachedIssuer(self.creds, "container")
         self.imds_tokens = {}
         self.buckets = {}
+        self.ec2like = None  # ec2like.Ec2Like when --ec2-like
         self.chunked = chunked
         self.seq = 0
         self.log_fh = open(log_path, "a", encoding="utf-8") if log_path else None
@@ -231,6 +232,8 @@ class App:
                     principal, info.region = self.authenticate(req, service)
                     info.account = principal.account
                 latency, fault = self.pre_faults(info)
+            if self.ec2like is not None:
+                latency += self.ec2like.latency_ms
             if latency:
                 time.sleep(latency / 1000.0)
             with self.lock:
@@ -307,6 +310,8 @@ class App:
             raise ApiError("AuthFailure", "AWS was not able to validate the provided access "
                            "credentials", 401)
         self._bucket(account.id, region, info)
+        if self.ec2like is not None:
+            self.ec2like.admit(account.id, region, info.action)
         action = info.action
         if not principal.may(action):
             raise ApiError("UnauthorizedOperation", "You are not authorized to perform this "
