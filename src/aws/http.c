@@ -32,9 +32,12 @@ struct call_state {
 struct http_client {
     CURLM *multi;
     struct http_options opts;
-    struct call_state *ready_head, *ready_tail; /* FIFO */
-    struct call_state *waiting;                 /* sorted by not_before_ms */
-    struct call_state *active;                  /* attempts in flight */
+    struct call_state *ready_head, *ready_tail; /* FIFO, urgent calls first */
+    struct call_state *ready_urgent_tail;       /* last urgent call in the ready queue */
+    struct call_state *waiting;                 /* sorted by not_before_ms, urgent first */
+    struct call_state *waiting_tail;
+    struct call_state *blocked, *blocked_tail; /* FIFO: their group was full */
+    struct call_state *active;                 /* attempts in flight */
     int in_flight;
     uint64_t rng;
     void (*tick)(void *ctx);
@@ -114,6 +117,11 @@ enum lt_rc http_client_new(const struct http_options *opts, struct http_client *
     return LT_OK;
 }
 
+void http_client_set_concurrency(struct http_client *c, int max_in_flight)
+{
+    c->opts.max_concurrency = max_in_flight > 0 ? max_in_flight : DEFAULT_CONCURRENCY;
+}
+
 void http_client_on_tick(struct http_client *c, void (*tick)(void *ctx), void *ctx)
 {
     c->tick = tick;
@@ -139,8 +147,19 @@ void http_call_release(struct http_call *call)
     lt_error_release(&call->err);
 }
 
+/* Appends to the ready queue; an urgent call goes after the urgent ones already there. */
 static void push_ready(struct http_client *c, struct call_state *s)
 {
+    if (s->call->urgent) {
+        struct call_state **p = c->ready_urgent_tail ? &c->ready_urgent_tail->next : &c->ready_head;
+        s->next = *p;
+        *p = s;
+        if (!s->next) {
+            c->ready_tail = s;
+        }
+        c->ready_urgent_tail = s;
+        return;
+    }
     s->next = NULL;
     if (c->ready_tail) {
         c->ready_tail->next = s;
@@ -158,21 +177,88 @@ static struct call_state *pop_ready(struct http_client *c)
         if (!c->ready_head) {
             c->ready_tail = NULL;
         }
+        if (c->ready_urgent_tail == s) {
+            c->ready_urgent_tail = NULL;
+        }
         s->next = NULL;
     }
     return s;
 }
 
-/* Inserts in not_before order; equal times keep submission order. */
+/* True when a waits behind b: later, or as late and b is urgent while a is not. */
+static bool waits_behind(const struct call_state *a, uint64_t a_time, const struct call_state *b)
+{
+    if (b->not_before_ms != a_time) {
+        return b->not_before_ms < a_time;
+    }
+    return b->call->urgent || !a->call->urgent;
+}
+
+/*
+ * Inserts in not_before order; at equal times urgent calls go first and
+ * otherwise submission order is kept. Most insertions go last (the calls
+ * of one rate limit all wait for the same time), so the tail is tried first.
+ */
 static void push_waiting(struct http_client *c, struct call_state *s, uint64_t not_before_ms)
 {
     s->not_before_ms = not_before_ms;
+    s->next = NULL;
+    if (!c->waiting || waits_behind(s, not_before_ms, c->waiting_tail)) {
+        if (c->waiting_tail) {
+            c->waiting_tail->next = s;
+        } else {
+            c->waiting = s;
+        }
+        c->waiting_tail = s;
+        return;
+    }
     struct call_state **p = &c->waiting;
-    while (*p && (*p)->not_before_ms <= not_before_ms) {
+    while (*p && waits_behind(s, not_before_ms, *p)) {
         p = &(*p)->next;
     }
     s->next = *p;
     *p = s;
+}
+
+static void push_blocked(struct http_client *c, struct call_state *s)
+{
+    s->next = NULL;
+    if (c->blocked_tail) {
+        c->blocked_tail->next = s;
+    } else {
+        c->blocked = s;
+    }
+    c->blocked_tail = s;
+}
+
+/* A group has a free slot again: every blocked call goes back to the ready queue, in order. */
+static void unblock_all(struct http_client *c)
+{
+    struct call_state *s = c->blocked;
+    c->blocked = c->blocked_tail = NULL;
+    while (s) {
+        struct call_state *next = s->next;
+        push_ready(c, s);
+        s = next;
+    }
+}
+
+static bool group_full(const struct http_group *g)
+{
+    return g && g->max_in_flight > 0 && g->in_flight >= g->max_in_flight;
+}
+
+static struct call_state *pop_waiting(struct http_client *c)
+{
+    struct call_state *s = c->waiting;
+    if (s) {
+        c->waiting = s->next;
+        if (!c->waiting) {
+            c->waiting_tail = NULL;
+        }
+        s->next = NULL;
+    }
+    return s;
 }
 
 void http_client_submit(struct http_client *c, struct http_call *call)
@@ -310,6 +396,10 @@ static void unlink_active(struct http_client *c, struct call_state *s)
             *p = s->next;
             s->next = NULL;
             c->in_flight--;
+            if (s->call->group) {
+                s->call->group->in_flight--;
+                unblock_all(c);
+            }
             return;
         }
     }
@@ -396,6 +486,9 @@ static void start_attempt(struct http_client *c, struct call_state *s)
     s->next = c->active;
     c->active = s;
     c->in_flight++;
+    if (call->group) {
+        call->group->in_flight++;
+    }
     log_debug("%s: attempt %d", call->label ? call->label : call->url, call->attempts);
 }
 
@@ -548,14 +641,16 @@ static void collect_finished(struct http_client *c)
 static void start_due(struct http_client *c, uint64_t now)
 {
     while (c->waiting && c->waiting->not_before_ms <= now) {
-        struct call_state *s = c->waiting;
-        c->waiting = s->next;
-        push_ready(c, s);
+        push_ready(c, pop_waiting(c));
     }
     while (c->in_flight < c->opts.max_concurrency) {
         struct call_state *s = pop_ready(c);
         if (!s) {
             break;
+        }
+        if (group_full(s->call->group)) {
+            push_blocked(c, s);
+            continue;
         }
         uint64_t wait = s->call->ratelimit ? ratelimit_take(s->call->ratelimit, now) : 0;
         if (wait) {
@@ -569,7 +664,7 @@ static void start_due(struct http_client *c, uint64_t now)
 
 static bool idle(const struct http_client *c)
 {
-    return c->in_flight == 0 && !c->ready_head && !c->waiting;
+    return c->in_flight == 0 && !c->ready_head && !c->waiting && !c->blocked;
 }
 
 enum lt_rc http_client_run(struct http_client *c, struct lt_error *err)
@@ -625,10 +720,10 @@ static void abandon_all(struct http_client *c)
         finish_call(c, s);
     }
     for (;;) {
+        unblock_all(c);
         struct call_state *s = pop_ready(c);
-        if (!s && c->waiting) {
-            s = c->waiting;
-            c->waiting = s->next;
+        if (!s) {
+            s = pop_waiting(c);
         }
         if (!s) {
             break;

@@ -17,6 +17,7 @@
  * an error document's Code decides throttled / transient / permanent;
  * retries wait their backoff without blocking other calls. When the call is
  * finished for good, done() runs exactly once; it may submit more calls.
+ * Calls start in submission order, urgent ones first (see `urgent`).
  *
  * Ownership: everything a call points to (url, headers, body, signing
  * strings, retry config, quota, rate limit, ctx) is borrowed and must stay
@@ -49,6 +50,16 @@ struct http_header {
     const char *value;
 };
 
+/*
+ * Calls that share a limit of their own on calls in flight (the calls of
+ * one endpoint), on top of the client's. Plain data owned by the caller,
+ * borrowed by every call that points to it.
+ */
+struct http_group {
+    int max_in_flight; /* <= 0: no limit of its own */
+    int in_flight;     /* maintained by the client */
+};
+
 struct http_signing {
     struct sigv4_credentials creds; /* borrowed */
     const char *region;
@@ -67,6 +78,7 @@ struct http_call {
     const struct retry_config *retry;   /* NULL: one attempt */
     struct retry_quota *quota;          /* shared budget or NULL */
     struct ratelimit *ratelimit;        /* shared limiter or NULL */
+    struct http_group *group;           /* shared in-flight limit or NULL */
     /*
      * Inspects a 2xx response (call->response). Return LT_OK to accept it;
      * LT_E_INPUT means the body is unusable and the attempt is retried as
@@ -77,6 +89,13 @@ struct http_call {
     void *ctx;
     /* Optional: debug-log label ("ec2 us-east-1 DescribeLaunchTemplates"). */
     const char *label;
+    /*
+     * Goes before the calls that are not urgent, for a connection slot and
+     * for its rate limit's next token (a chain of pages that other calls
+     * must not hold up). Among urgent calls, and among the others, first
+     * come first served.
+     */
+    bool urgent;
 
     /* results, valid in done() */
     enum lt_rc rc;                /* LT_OK, LT_E_AWS (svc set), LT_E_NET, LT_E_INPUT, ... */
@@ -117,6 +136,8 @@ void http_client_submit(struct http_client *c, struct http_call *call);
  * failure): call failures are reported in each call.
  */
 LT_MUST_CHECK enum lt_rc http_client_run(struct http_client *c, struct lt_error *err);
+/* Changes the client's limit of calls in flight (<= 0: the default). */
+void http_client_set_concurrency(struct http_client *c, int max_in_flight);
 /* Optional progress hook, called about twice a second while running. */
 void http_client_on_tick(struct http_client *c, void (*tick)(void *ctx), void *ctx);
 void http_client_stats(const struct http_client *c, struct http_stats *out);
