@@ -8,8 +8,12 @@
  *
  * EC2 throttles non-mutating actions per account, region and action with a
  * bucket of 100 tokens refilled at 20 per second (docs/reference.md 4.1).
- * ltsnap's default bucket is the same, so a burst never exceeds what EC2
- * allows from a cold start; --max-rps N sets refill N/s and capacity N.
+ * ltsnap's default bucket refills at the same rate and holds a few tokens
+ * less (RATELIMIT_EC2_DESCRIBE_RESERVE), so a burst never exceeds what EC2
+ * allows from a cold start and EC2's bucket keeps that reserve: requests
+ * that reach EC2 closer together than they were sent (network and queueing
+ * jitter) find a token instead of RequestLimitExceeded. --max-rps N sets
+ * refill N/s and capacity N.
  *
  * On a throttling response the sending rate drops to 0.7x the rate measured
  * when it happened (never below 0.5/s), then recovers along botocore
@@ -41,6 +45,8 @@
 
 #define RATELIMIT_EC2_DESCRIBE_CAPACITY 100.0
 #define RATELIMIT_EC2_DESCRIBE_REFILL 20.0
+/* Tokens of EC2's bucket the default client bucket leaves alone: 0.25 s of jitter at 20/s. */
+#define RATELIMIT_EC2_DESCRIBE_RESERVE 5.0
 /* The floor of the sending rate after throttles, tokens/s. */
 #define RATELIMIT_MIN_RATE 0.5
 

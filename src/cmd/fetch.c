@@ -39,7 +39,7 @@ static const char usage[] =
     "  --all-regions         every region enabled for the account (DescribeRegions)\n"
     "  --out DIR             snapshot directory to write or replace (default: snapshot)\n"
     "  --update-tag N        pin the update tag (Unix seconds); default: taken at load time\n"
-    "  --concurrency N       requests in flight per account, 1-64 (default: 8)\n"
+    "  --concurrency N       requests in flight per region, 1-64 (default: 8)\n"
     "  --max-rps N           requests per second per region and action (default: EC2's\n"
     "                        Describe limits, a burst of 100 then 20/s)\n"
     "  --endpoint-url URL    send EC2 and STS requests to URL (an emulator, a proxy)\n"

@@ -52,11 +52,20 @@ static const char *action_name(enum fetch_action a)
     return (unsigned)a < FETCH_ACTION_COUNT ? names[a] : "unknown";
 }
 
-/* A template as listed, and the version numbers received for it so far. */
+/*
+ * A template as listed, and the version numbers received for it so far.
+ * Entries never move (the region holds pointers to them), so a call may
+ * point at its template while the listing is still growing.
+ */
 struct listed {
     char *id;
     char *name;
     int64_t latest;
+    int64_t deflt;                /* DefaultVersionNumber, 0 when absent */
+    int64_t early_min, early_max; /* the own call sent when listed; min > max: none */
+    bool gone;                    /* answered NotFound: tombstoned once */
+    size_t seq;                   /* listing order: of repeats, the first is kept */
+    struct listed *same;          /* a repeat: the entry kept in its place */
     int64_t *have;
     size_t nhave, cap;
 };
@@ -70,8 +79,12 @@ struct region_run {
     size_t scope;
     struct ratelimit limit[FETCH_ACTION_COUNT];
     struct retry_quota quota[FETCH_ACTION_COUNT];
-    struct listed *templates;
+    struct http_group slots;   /* --concurrency: calls of this region in flight */
+    struct listed **templates; /* sorted by id once the listing is complete */
     size_t ntemplates, templates_cap;
+    struct listed **repeats; /* listed twice (a listing started again): kept until the end */
+    size_t nrepeats;
+    bool listing_restarted; /* templates listed after a restart get no early call */
     int in_flight;
     bool answered; /* some call of this region succeeded */
     bool done;     /* complete, failed or skipped */
@@ -107,7 +120,7 @@ struct fetch_call {
     struct http_header header;
     struct http_signing signing;
     struct aws_credentials creds; /* copies: the provider may refresh while this is in flight */
-    size_t template_index;        /* STEP_TEMPLATE_VERSIONS */
+    struct listed *tmpl;          /* STEP_TEMPLATE_VERSIONS */
     int64_t min, max;
     struct ec2_page page;
 };
@@ -135,8 +148,7 @@ static enum lt_rc call_body(struct fetch_call *c, const char *next_token)
     case STEP_LATEST_DEFAULT:
         return ec2_list_latest_and_default(&c->body, next_token);
     case STEP_TEMPLATE_VERSIONS:
-        return ec2_template_versions(&c->body, c->region->templates[c->template_index].id, c->min,
-                                     c->max, next_token);
+        return ec2_template_versions(&c->body, c->tmpl->id, c->min, c->max, next_token);
     }
     return LT_E_INTERNAL;
 }
@@ -162,7 +174,7 @@ static enum lt_rc on_accept(struct http_call *call, void *ctx);
 static void on_done(struct http_call *call, void *ctx);
 
 static enum lt_rc submit(struct region_run *r, enum step step, const char *next_token,
-                         size_t template_index, int64_t min, int64_t max, struct lt_error *err)
+                         struct listed *tmpl, int64_t min, int64_t max, struct lt_error *err)
 {
     struct account_run *a = r->account;
     struct fetch_call *c = mem_calloc(1, sizeof(*c));
@@ -173,7 +185,7 @@ static enum lt_rc submit(struct region_run *r, enum step step, const char *next_
     ec2_page_init(&c->page);
     c->region = r;
     c->step = step;
-    c->template_index = template_index;
+    c->tmpl = tmpl;
     c->min = min;
     c->max = max;
     enum fetch_action act = step_action[step];
@@ -206,10 +218,13 @@ static enum lt_rc submit(struct region_run *r, enum step step, const char *next_
     h->retry = &a->settings.retry;
     h->quota = &r->quota[act];
     h->ratelimit = &r->limit[act];
+    h->group = &r->slots;
     h->accept = on_accept;
     h->done = on_done;
     h->ctx = c;
     h->label = buf_str(&c->label);
+    /* The listings are a chain of pages: each one goes before the per-template calls. */
+    h->urgent = step != STEP_TEMPLATE_VERSIONS;
     r->in_flight++;
     http_client_submit(a->client, h);
     return LT_OK;
@@ -286,19 +301,43 @@ static bool template_not_found(const char *code)
 
 /* ---- listing bookkeeping ---- */
 
+static void listed_free(struct listed *l)
+{
+    mem_free(l->id);
+    mem_free(l->name);
+    mem_free(l->have);
+    mem_free(l);
+}
+
 static void listed_release(struct region_run *r)
 {
     for (size_t i = 0; i < r->ntemplates; i++) {
-        mem_free(r->templates[i].id);
-        mem_free(r->templates[i].name);
-        mem_free(r->templates[i].have);
+        listed_free(r->templates[i]);
+    }
+    for (size_t i = 0; i < r->nrepeats; i++) {
+        listed_free(r->repeats[i]);
     }
     mem_free(r->templates);
-    r->templates = NULL;
-    r->ntemplates = r->templates_cap = 0;
+    mem_free(r->repeats);
+    r->templates = r->repeats = NULL;
+    r->ntemplates = r->templates_cap = r->nrepeats = 0;
 }
 
-static void record_templates(struct region_run *r, const cJSON *list)
+/* The entry that stands for l: itself, or the first listing of the same template. */
+static struct listed *listed_kept(struct listed *l)
+{
+    while (l->same) {
+        l = l->same;
+    }
+    return l;
+}
+
+/*
+ * Records a page of templates. On the first pass of the listing, a template
+ * with versions the all-templates listing will not return gets its own call
+ * at once (plan_early_range), so those calls run while the listings go on.
+ */
+static enum lt_rc record_templates(struct region_run *r, const cJSON *list, struct lt_error *err)
 {
     const cJSON *t;
     cJSON_ArrayForEach(t, list) {
@@ -306,45 +345,75 @@ static void record_templates(struct region_run *r, const cJSON *list)
             r->templates_cap = r->templates_cap ? r->templates_cap * 2 : 64;
             r->templates = mem_realloc_array(r->templates, r->templates_cap, sizeof(*r->templates));
         }
-        struct listed *l = &r->templates[r->ntemplates++];
-        memset(l, 0, sizeof(*l));
+        struct listed *l = mem_calloc(1, sizeof(*l));
+        l->seq = r->ntemplates;
+        r->templates[r->ntemplates++] = l;
         l->id = mem_strdup(json_get_string(t, "LaunchTemplateId"));
         const char *name = json_get_string(t, "LaunchTemplateName");
         l->name = name ? mem_strdup(name) : NULL;
         if (!json_get_int64(t, "LatestVersionNumber", &l->latest)) {
             l->latest = 0;
         }
+        if (!json_get_int64(t, "DefaultVersionNumber", &l->deflt)) {
+            l->deflt = 0;
+        }
+        l->early_min = 1;
+        l->early_max = 0;
+        int64_t min, max;
+        if (!r->listing_restarted && plan_early_range(l->latest, l->deflt, &min, &max)) {
+            l->early_min = min;
+            l->early_max = max;
+            LT_TRY(submit(r, STEP_TEMPLATE_VERSIONS, NULL, l, min, max, err));
+        }
     }
+    return LT_OK;
 }
 
 static int compare_listed(const void *pa, const void *pb)
 {
-    return strcmp(((const struct listed *)pa)->id, ((const struct listed *)pb)->id);
+    const struct listed *a = *(const struct listed *const *)pa;
+    const struct listed *b = *(const struct listed *const *)pb;
+    int c = strcmp(a->id, b->id);
+    return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-/* Sorts the listing by id and drops repeats (a listing restarted, or pages that overlap). */
+/*
+ * Sorts the listing by id and sets repeats aside (a listing restarted, or
+ * pages that overlap): the first listing of a template stands for it.
+ */
 static void settle_listing(struct region_run *r)
 {
     qsort(r->templates, r->ntemplates, sizeof(*r->templates), compare_listed);
     size_t kept = 0;
     for (size_t i = 0; i < r->ntemplates; i++) {
-        if (kept && strcmp(r->templates[kept - 1].id, r->templates[i].id) == 0) {
-            mem_free(r->templates[i].id);
-            mem_free(r->templates[i].name);
-            mem_free(r->templates[i].have);
+        struct listed *l = r->templates[i];
+        if (kept && strcmp(r->templates[kept - 1]->id, l->id) == 0) {
+            l->same = r->templates[kept - 1];
+            r->repeats = mem_realloc_array(r->repeats, r->nrepeats + 1, sizeof(*r->repeats));
+            r->repeats[r->nrepeats++] = l;
             continue;
         }
-        r->templates[kept++] = r->templates[i];
+        r->templates[kept++] = l;
     }
     r->ntemplates = kept;
 }
 
-static struct listed *find_listed(struct region_run *r, const char *id)
+static int compare_id_listed(const void *key, const void *elem)
 {
-    struct listed key = {.id = (char *)(uintptr_t)id};
-    return bsearch(&key, r->templates, r->ntemplates, sizeof(*r->templates), compare_listed);
+    return strcmp(key, (*(const struct listed *const *)elem)->id);
 }
 
+static struct listed *find_listed(struct region_run *r, const char *id)
+{
+    if (!id) {
+        return NULL;
+    }
+    struct listed **l =
+        bsearch(id, r->templates, r->ntemplates, sizeof(*r->templates), compare_id_listed);
+    return l ? *l : NULL;
+}
+
+/* The all-templates listing: which numbers arrived, per template (after settle_listing). */
 static void record_versions(struct region_run *r, const cJSON *list)
 {
     const cJSON *v;
@@ -365,13 +434,15 @@ static void record_versions(struct region_run *r, const cJSON *list)
 
 /* ---- steps ---- */
 
+/* After the all-templates listing: what neither it nor an early call covers. */
 static enum lt_rc plan_template_calls(struct region_run *r, struct lt_error *err)
 {
     for (size_t i = 0; i < r->ntemplates; i++) {
-        struct listed *l = &r->templates[i];
+        struct listed *l = r->templates[i];
         int64_t min, max;
-        if (plan_missing_range(l->latest, l->have, l->nhave, &min, &max)) {
-            LT_TRY(submit(r, STEP_TEMPLATE_VERSIONS, NULL, i, min, max, err));
+        if (!l->gone && plan_missing_range_after(l->latest, l->have, l->nhave, l->early_min,
+                                                 l->early_max, &min, &max)) {
+            LT_TRY(submit(r, STEP_TEMPLATE_VERSIONS, NULL, l, min, max, err));
         }
     }
     return LT_OK;
@@ -381,12 +452,12 @@ static enum lt_rc next_step(struct fetch_call *c, const char *next_token, struct
 {
     struct region_run *r = c->region;
     if (next_token && *next_token) {
-        return submit(r, c->step, next_token, c->template_index, c->min, c->max, err);
+        return submit(r, c->step, next_token, c->tmpl, c->min, c->max, err);
     }
     switch (c->step) {
     case STEP_TEMPLATES:
         settle_listing(r);
-        return submit(r, STEP_LATEST_DEFAULT, NULL, 0, 0, 0, err);
+        return submit(r, STEP_LATEST_DEFAULT, NULL, NULL, 0, 0, err);
     case STEP_LATEST_DEFAULT:
         return plan_template_calls(r, err);
     case STEP_REGIONS:
@@ -422,12 +493,15 @@ static enum lt_rc handle_page(struct fetch_call *c, struct lt_error *err)
         return LT_OK;
     case STEP_TEMPLATES:
         LT_TRY(model_add_templates(a->model, r->scope, list, err));
-        record_templates(r, list);
+        LT_TRY(record_templates(r, list, err));
         break;
     case STEP_LATEST_DEFAULT:
-    case STEP_TEMPLATE_VERSIONS:
         LT_TRY(model_add_versions(a->model, r->scope, list, err));
         record_versions(r, list);
+        break;
+    case STEP_TEMPLATE_VERSIONS:
+        LT_TRY(model_add_versions(a->model, r->scope, list, err));
+        r->versions_received += (size_t)cJSON_GetArraySize(list);
         break;
     }
     return next_step(c, next, err);
@@ -442,7 +516,10 @@ static enum lt_rc restart_listing(struct fetch_call *c, struct lt_error *err)
                        action_name(step_action[c->step]), r->restarts);
     }
     log_info("%s: pagination token expired; listing again from the first page", buf_str(&c->label));
-    return submit(r, c->step, NULL, c->template_index, c->min, c->max, err);
+    if (c->step == STEP_TEMPLATES) {
+        r->listing_restarted = true;
+    }
+    return submit(r, c->step, NULL, c->tmpl, c->min, c->max, err);
 }
 
 /* Decides what a failed call means for its region. */
@@ -453,7 +530,11 @@ static void handle_failure(struct fetch_call *c)
     const char *code = c->http.svc.code;
     struct lt_error err = LT_ERROR_INIT;
     if (c->step == STEP_TEMPLATE_VERSIONS && template_not_found(code)) {
-        struct listed *l = &r->templates[c->template_index];
+        struct listed *l = listed_kept(c->tmpl);
+        if (l->gone) {
+            return; /* an early call and a later one both found it gone */
+        }
+        l->gone = true;
         log_warn("launch template %s ('%s') in account %s region %s disappeared during the "
                  "fetch (%s); recorded as a tombstone",
                  l->id, l->name ? l->name : "", a->account_id, r->name, code);
@@ -516,8 +597,12 @@ static void region_init(struct account_run *a, struct region_run *r, const char 
     memset(r, 0, sizeof(*r));
     r->account = a;
     r->name = mem_strdup(name);
-    double capacity = a->cfg->max_rps > 0 ? a->cfg->max_rps : RATELIMIT_EC2_DESCRIBE_CAPACITY;
+    double capacity = a->cfg->max_rps > 0
+                          ? a->cfg->max_rps
+                          : RATELIMIT_EC2_DESCRIBE_CAPACITY - RATELIMIT_EC2_DESCRIBE_RESERVE;
     double rate = a->cfg->max_rps > 0 ? a->cfg->max_rps : RATELIMIT_EC2_DESCRIBE_REFILL;
+    r->slots.max_in_flight =
+        a->cfg->concurrency > 0 ? a->cfg->concurrency : FETCH_DEFAULT_CONCURRENCY;
     uint64_t now = clock_monotonic_ms();
     for (int k = 0; k < FETCH_ACTION_COUNT; k++) {
         ratelimit_init(&r->limit[k], capacity, rate, now);
@@ -572,7 +657,7 @@ static enum lt_rc discover_regions(struct account_run *a, struct lt_error *err)
     }
     region_init(a, &a->home, a->settings.region ? a->settings.region : DEFAULT_HOME_REGION);
     LT_TRY(region_endpoint(a, &a->home, err));
-    LT_TRY(submit(&a->home, STEP_REGIONS, NULL, 0, 0, 0, err));
+    LT_TRY(submit(&a->home, STEP_REGIONS, NULL, NULL, 0, 0, err));
     LT_TRY(http_client_run(a->client, err));
     if (!a->home.answered) {
         return lt_fail(err, a->home_err.code ? a->home_err.code : LT_E_AWS,
@@ -658,11 +743,14 @@ static enum lt_rc start_regions(struct account_run *a, struct lt_error *err)
     }
     for (size_t i = 0; i < a->nregions; i++) {
         struct lt_error rerr = LT_ERROR_INIT;
-        if (submit(&a->regions[i], STEP_TEMPLATES, NULL, 0, 0, 0, &rerr) != LT_OK) {
+        if (submit(&a->regions[i], STEP_TEMPLATES, NULL, NULL, 0, 0, &rerr) != LT_OK) {
             region_fail(&a->regions[i], &rerr);
         }
         lt_error_release(&rerr);
     }
+    /* Regions are separate endpoints with separate limits: each gets its own slots. */
+    int per_region = a->cfg->concurrency > 0 ? a->cfg->concurrency : FETCH_DEFAULT_CONCURRENCY;
+    http_client_set_concurrency(a->client, per_region * (int)(a->nregions ? a->nregions : 1));
     a->started_ms = clock_monotonic_ms();
     http_client_on_tick(a->client, tick, a);
     enum lt_rc rc = http_client_run(a->client, err);
@@ -673,7 +761,7 @@ static enum lt_rc start_regions(struct account_run *a, struct lt_error *err)
 static enum lt_rc account_prepare(struct account_run *a, struct lt_error *err)
 {
     LT_TRY(settings_resolve(a->cfg->env, a->cfg->files, a->profile, &a->settings, err));
-    a->http.max_concurrency = a->cfg->concurrency;
+    a->http.max_concurrency = a->cfg->concurrency; /* DescribeRegions; then per region */
     a->http.ca_bundle = a->settings.ca_bundle;
     struct creds_context ctx = {
         .env = a->cfg->env,

@@ -5,7 +5,9 @@
  * Owns: accounts x regions, the order of calls per region (list templates;
  *       list the $Latest and $Default version of every template; ask only
  *       the templates with other versions for the range still missing, see
- *       plan.h), paging, NotFound -> tombstone, region status.
+ *       plan.h — those calls start as each listing page arrives, and the
+ *       listing pages go before them), paging, NotFound -> tombstone, region
+ *       status, --concurrency calls in flight per region.
  * May call: base, aws (settings, creds, sts, http, ratelimit, retry), ec2,
  *           plan, model.
  *
@@ -48,7 +50,7 @@ struct fetch_config {
     size_t nregions;
     bool all_regions;         /* every region enabled for the account (DescribeRegions) */
     const char *endpoint_url; /* --endpoint-url: EC2 and STS, or NULL */
-    int concurrency;          /* calls in flight per account; 0: default */
+    int concurrency;          /* calls in flight per region; 0: default */
     double max_rps;           /* per region and action; 0: EC2's Describe limits */
 };
 

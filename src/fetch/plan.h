@@ -14,6 +14,14 @@
  * so the range may return fewer versions than it spans; it never needs more
  * than one call per 200 versions. Numbers above the listed latest belong
  * to versions created after the listing and are left out.
+ *
+ * The listing of a template already says what the all-templates listing
+ * will return (its DefaultVersionNumber and LatestVersionNumber), so the own
+ * call can be sent as soon as the template is listed (plan_early_range),
+ * while the listings go on; once the all-templates listing is complete,
+ * plan_missing_range_after asks only for what neither it nor the early call
+ * covered (a template deleted or changed meanwhile). Without races the two
+ * plans make the same calls.
  */
 #ifndef LT_FETCH_PLAN_H
 #define LT_FETCH_PLAN_H
@@ -26,6 +34,22 @@
  * versions are missing, with [*min, *max] the range to ask for. Sorts have.
  */
 bool plan_missing_range(int64_t latest, int64_t *have, size_t nhave, int64_t *min, int64_t *max);
+
+/*
+ * As plan_missing_range, with the numbers cmin..cmax counted as received
+ * too (an own call already asked for them; cmin > cmax: none).
+ */
+bool plan_missing_range_after(int64_t latest, int64_t *have, size_t nhave, int64_t cmin,
+                              int64_t cmax, int64_t *min, int64_t *max);
+
+/*
+ * The range a template listed with LatestVersionNumber latest and
+ * DefaultVersionNumber deflt needs on top of what the all-templates listing
+ * returns for it (its latest and default): true with [*min, *max], or false
+ * when those two are every version. A deflt outside 1..latest counts as
+ * absent.
+ */
+bool plan_early_range(int64_t latest, int64_t deflt, int64_t *min, int64_t *max);
 
 /*
  * Calls the plan makes for n templates (MaxResults 200) of which k need a

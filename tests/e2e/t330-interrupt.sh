@@ -6,7 +6,8 @@ start_fake fixtures/fake/e2e.json
 expect_status 0 fetch --endpoint-url "$FAKE_URL" --region us-east-1 --out "$T/snap"
 cp -r "$T/snap" "$T/before"
 stop_fake
-start_fake fixtures/fake/e2e.json --fault latency:300
+# Slow enough that the fetch is still running after a second, however few calls it makes.
+start_fake fixtures/fake/e2e.json --fault latency:1000
 for sig in TERM INT; do
     "$LTSNAP" fetch --endpoint-url "$FAKE_URL" --region us-east-1 --out "$T/snap" \
         >"$T/stdout" 2>"$T/stderr" &

@@ -34,6 +34,52 @@ int main(void)
     check(3, (int64_t[]){1, 2, 3}, 3, false, 0, 0, "complete");
     /* Bad listing value: nothing to plan. */
     check(0, NULL, 0, false, 0, 0, "latest 0");
+    /* What the all-templates listing leaves out, known from the template listing alone. */
+    int64_t lo = -1, hi = -1;
+    tap_note("early ranges");
+    EXPECT(!plan_early_range(1, 1, &lo, &hi));
+    EXPECT(!plan_early_range(2, 1, &lo, &hi)); /* default 1 and latest 2: both listed */
+    EXPECT(plan_early_range(2, 2, &lo, &hi));
+    EXPECT_INT(lo, 1);
+    EXPECT_INT(hi, 1);
+    EXPECT(plan_early_range(10, 10, &lo, &hi));
+    EXPECT_INT(lo, 1);
+    EXPECT_INT(hi, 9);
+    EXPECT(plan_early_range(10, 1, &lo, &hi));
+    EXPECT_INT(lo, 2);
+    EXPECT_INT(hi, 9);
+    EXPECT(plan_early_range(10, 9, &lo, &hi));
+    EXPECT_INT(lo, 1);
+    EXPECT_INT(hi, 8);
+    EXPECT(plan_early_range(10, 0, &lo, &hi)); /* no default listed: only latest counts */
+    EXPECT_INT(lo, 1);
+    EXPECT_INT(hi, 9);
+    EXPECT(!plan_early_range(0, 0, &lo, &hi));
+
+    /* After the all-templates listing, with an early call's range counted as received. */
+    tap_note("missing after an early call");
+    EXPECT(!plan_missing_range_after(10, (int64_t[]){10}, 1, 1, 9, &lo, &hi));
+    EXPECT(!plan_missing_range_after(10, (int64_t[]){1, 10}, 2, 2, 9, &lo, &hi));
+    /* Deleted after the listing: latest and default never came, the early range did. */
+    EXPECT(plan_missing_range_after(10, NULL, 0, 1, 9, &lo, &hi));
+    EXPECT_INT(lo, 10);
+    EXPECT_INT(hi, 10);
+    EXPECT(plan_missing_range_after(10, (int64_t[]){10}, 1, 2, 9, &lo, &hi));
+    EXPECT_INT(lo, 1);
+    EXPECT_INT(hi, 1);
+    /* A gap on both sides of the covered range: one call spans them. */
+    EXPECT(plan_missing_range_after(10, NULL, 0, 4, 6, &lo, &hi));
+    EXPECT_INT(lo, 1);
+    EXPECT_INT(hi, 10);
+    /* Nothing covered (min > max) is plan_missing_range. */
+    EXPECT(plan_missing_range_after(5, (int64_t[]){5, 2}, 2, 1, 0, &lo, &hi));
+    EXPECT_INT(lo, 1);
+    EXPECT_INT(hi, 4);
+    /* A covered range beyond latest changes nothing. */
+    EXPECT(plan_missing_range_after(3, (int64_t[]){3}, 1, 5, 9, &lo, &hi));
+    EXPECT_INT(lo, 1);
+    EXPECT_INT(hi, 2);
+
     /* Call-count formula: N templates, v listed versions, k own calls. */
     EXPECT_INT(plan_expected_calls(1000, 1000, 0), 5 + 5);
     EXPECT_INT(plan_expected_calls(1000, 2000, 100), 5 + 10 + 100);
