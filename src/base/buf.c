@@ -104,6 +104,21 @@ enum lt_rc buf_addb(struct buf *b, const struct buf *other)
     return buf_add(b, buf_str(other), other->len);
 }
 
+enum lt_rc buf_add_int(struct buf *b, int64_t n)
+{
+    char digits[24];
+    size_t at = sizeof(digits);
+    uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+    do {
+        digits[--at] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (n < 0) {
+        digits[--at] = '-';
+    }
+    return buf_add(b, digits + at, sizeof(digits) - at);
+}
+
 enum lt_rc buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
     va_list measure;

@@ -428,6 +428,64 @@ enum lt_rc fsx_list_dir(const char *path,
     return rc;
 }
 
+enum lt_rc fsx_write_all(int fd, const void *data, size_t n, const char *what, struct lt_error *err)
+{
+    return write_all(fd, data, n, what, err);
+}
+
+enum lt_rc fsx_pread_all(int fd, void *data, size_t n, uint64_t offset, const char *what,
+                         struct lt_error *err)
+{
+    char *p = data;
+    while (n) {
+        ssize_t k = pread(fd, p, n, (off_t)offset);
+        if (k < 0 && errno == EINTR) {
+            continue;
+        }
+        if (k < 0) {
+            return lt_fail(err, LT_E_IO, "cannot read %s: %s", what, strerror(errno));
+        }
+        if (k == 0) {
+            return lt_fail(err, LT_E_IO, "cannot read %s: unexpected end of file", what);
+        }
+        p += k;
+        n -= (size_t)k;
+        offset += (uint64_t)k;
+    }
+    return LT_OK;
+}
+
+enum lt_rc fsx_temp_file(const char *near, int *fd, struct lt_error *err)
+{
+    *fd = -1;
+    struct buf parent = BUF_INIT(BUF_MAX_SMALL);
+    struct buf name = BUF_INIT(BUF_MAX_SMALL);
+    struct buf tmpl = BUF_INIT(BUF_MAX_SMALL);
+    enum lt_rc rc = LT_OK;
+    if (split_target(near, &parent, &name) != LT_OK ||
+        buf_printf(&tmpl, "%s/.ltsnap-spill-XXXXXX", buf_str(&parent)) != LT_OK) {
+        rc = lt_fail(err, LT_E_USAGE, "path too long: '%s'", near);
+        goto out;
+    }
+    *fd = open(buf_str(&parent), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (*fd < 0) {
+        /* No O_TMPFILE here (EOPNOTSUPP, EISDIR on old kernels): a named file, gone at once. */
+        *fd = mkostemp(tmpl.ptr, O_CLOEXEC);
+        if (*fd >= 0) {
+            unlink(buf_str(&tmpl));
+        }
+    }
+    if (*fd < 0) {
+        rc = lt_fail(err, LT_E_IO, "cannot create a temporary file in '%s': %s", buf_str(&parent),
+                     strerror(errno));
+    }
+out:
+    buf_release(&parent);
+    buf_release(&name);
+    buf_release(&tmpl);
+    return rc;
+}
+
 bool fsx_exists(const char *path, bool *is_dir)
 {
     struct stat st;

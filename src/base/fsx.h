@@ -86,4 +86,19 @@ LT_MUST_CHECK enum lt_rc fsx_list_dir(const char *path,
 /* True when path exists (any type); *is_dir tells whether it is a directory. */
 bool fsx_exists(const char *path, bool *is_dir);
 
+/*
+ * Opens a temporary file for reading and writing in the directory that
+ * holds `near` (its parent, where fsx_tmpdir_create puts a snapshot): an
+ * unnamed one (O_TMPFILE), or where the file system has none, a named one
+ * that is unlinked at once. Either way nothing is left behind once the
+ * descriptor is closed, whatever ends the process. *fd is -1 on failure.
+ */
+LT_MUST_CHECK enum lt_rc fsx_temp_file(const char *near, int *fd, struct lt_error *err);
+/* Writes all n bytes at the file position (what names the file in messages). */
+LT_MUST_CHECK enum lt_rc fsx_write_all(int fd, const void *data, size_t n, const char *what,
+                                       struct lt_error *err);
+/* Reads exactly n bytes at offset; fewer (end of file) is an error. */
+LT_MUST_CHECK enum lt_rc fsx_pread_all(int fd, void *data, size_t n, uint64_t offset,
+                                       const char *what, struct lt_error *err);
+
 #endif
