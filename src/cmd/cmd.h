@@ -20,6 +20,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/lt.h"
+#include "model/model.h"
 #include "write/snapshot.h"
 
 /* What a successful command reports besides LT_OK; *outcome starts as CMD_DONE. */
@@ -71,5 +72,14 @@ LT_MUST_CHECK enum lt_rc cmd_parse_int(const char *name, const char *text, int64
 LT_MUST_CHECK enum lt_rc cmd_snapshot_options(const struct cmd_output *o, const char *command,
                                               int64_t created_at, struct buf *templates,
                                               struct snapshot_options *so, struct lt_error *err);
+
+/*
+ * The model's options from the shared ones: user data, the row store's
+ * spill file beside --out, and $LTSNAP_SPILL_AFTER (bytes of rows kept in
+ * memory before they move to that file; 1 spills every row). A bad value is
+ * LT_E_USAGE.
+ */
+LT_MUST_CHECK enum lt_rc cmd_model_options(const struct cmd_output *o, struct model_options *mo,
+                                           struct lt_error *err);
 
 #endif

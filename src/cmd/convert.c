@@ -35,6 +35,9 @@ static const char usage[] =
     "  -v, --verbose         say what is done (-vv: debug)\n"
     "  -h, --help            this text\n"
     "\n"
+    "Rows beyond LTSNAP_SPILL_AFTER bytes (default 32 MiB) wait in an unnamed\n"
+    "temporary file beside DIR.\n"
+    "\n"
     "Exit status: 0 written; 1 error, DIR untouched; 2 usage error.\n";
 
 struct convert_config {
@@ -195,7 +198,11 @@ static enum lt_rc convert(const struct convert_config *c, struct lt_error *err)
         return err->code;
     }
     struct model m;
-    struct model_options mo = {o->include_user_data};
+    struct model_options mo;
+    if (cmd_model_options(o, &mo, err) != LT_OK) {
+        buf_release(&templates);
+        return err->code;
+    }
     model_init(&m, &mo);
     size_t scope = model_scope(&m, c->account_id, c->region);
     enum lt_rc rc = LT_OK;

@@ -40,14 +40,17 @@ static const char usage[] =
     "  --out DIR             snapshot directory to write or replace (default: snapshot)\n"
     "  --update-tag N        pin the update tag (Unix seconds); default: taken at load time\n"
     "  --concurrency N       requests in flight per region, 1-64 (default: 8)\n"
-    "  --max-rps N           requests per second per region and action (default: EC2's\n"
-    "                        Describe limits, a burst of 100 then 20/s)\n"
+    "  --max-rps N           requests per second per region and action (default: a\n"
+    "                        burst of 95 then 20/s, within EC2's Describe limits)\n"
     "  --endpoint-url URL    send EC2 and STS requests to URL (an emulator, a proxy)\n"
     "  --include-user-data   also write user data (otherwise only its SHA-256)\n"
     "  --templates DIR       Cypher templates to use instead of the installed ones\n"
     "  -q, --quiet           errors only\n"
     "  -v, --verbose         say what is done (-vv: debug, each request)\n"
     "  -h, --help            this text\n"
+    "\n"
+    "Rows beyond LTSNAP_SPILL_AFTER bytes (default 32 MiB) wait in an unnamed\n"
+    "temporary file beside DIR.\n"
     "\n"
     "Exit status: 0 written; 1 error, DIR untouched; 2 usage error; 3 written but\n"
     "incomplete (manifest.json says which regions failed and why).\n";
@@ -182,8 +185,12 @@ static enum lt_rc fetch(const struct fetch_options *o, enum cmd_outcome *outcome
     struct aws_env env = AWS_ENV_INIT((const char *const *)environ);
     struct profile_set files = PROFILE_SET_INIT;
     struct model m;
-    struct model_options mo = {out->include_user_data};
+    struct model_options mo;
     struct fetch_stats stats;
+    if (cmd_model_options(out, &mo, err) != LT_OK) {
+        buf_release(&templates);
+        return err->code;
+    }
     model_init(&m, &mo);
     log_enable_progress(1);
     enum lt_rc rc = profile_set_load(&files, &env, err);

@@ -193,3 +193,16 @@ enum lt_rc cmd_snapshot_options(const struct cmd_output *o, const char *command,
     };
     return snapshot_check(so, err);
 }
+
+enum lt_rc cmd_model_options(const struct cmd_output *o, struct model_options *mo,
+                             struct lt_error *err)
+{
+    *mo = (struct model_options){o->include_user_data, 0, o->out};
+    const char *env = getenv("LTSNAP_SPILL_AFTER");
+    if (env && *env) {
+        int64_t n;
+        LT_TRY(cmd_parse_int("LTSNAP_SPILL_AFTER", env, 1, INT64_MAX, &n, err));
+        mo->row_memory = n > (int64_t)(SIZE_MAX / 2) ? SIZE_MAX / 2 : (size_t)n;
+    }
+    return LT_OK;
+}

@@ -7,13 +7,38 @@
 #include "base/mem.h"
 #include "model/rows.h"
 
+/* A template or a version: what the model keeps in memory; the row is in the store. */
 struct model_item {
-    struct model_row row;
-    size_t scope;
-    size_t seq; /* arrival order, so "first seen wins" survives sorting */
-    struct rows_tag *tags;
-    size_t ntags;
+    const char *id;  /* template id (in the id arena) */
+    int64_t number;  /* versions: VersionNumber; templates: LatestVersionNumber */
+    uint64_t offset; /* the row's record in the store */
+    uint32_t length; /* its size */
+    uint32_t scope;  /* index in scopes */
+    uint32_t seq;    /* arrival order, so "first seen wins" survives sorting */
+    bool has_number; /* templates: LatestVersionNumber was given */
 };
+
+/* A tag node: its id is "key:value", the key its first key_len bytes. */
+struct model_tag {
+    const char *id;
+    size_t key_len;
+};
+
+/* A TAGGED relationship: template index -> tag index. */
+struct model_tagged {
+    uint32_t template_index;
+    uint32_t tag_index;
+};
+
+/* A block of the id arena. */
+struct model_chunk {
+    struct model_chunk *next;
+    size_t used, size;
+    char data[];
+};
+
+#define CHUNK_SIZE ((size_t)64 * 1024)
+#define RECORD_MAX BUF_MAX_LARGE
 
 void model_init(struct model *m, const struct model_options *opts)
 {
@@ -21,6 +46,11 @@ void model_init(struct model *m, const struct model_options *opts)
     if (opts) {
         m->opts = *opts;
     }
+    if (m->opts.row_memory == 0) {
+        m->opts.row_memory = MODEL_ROW_MEMORY_DEFAULT;
+    }
+    rowstore_init(&m->store, m->opts.row_memory, m->opts.spill_near ? m->opts.spill_near : ".");
+    buf_init(&m->rec, RECORD_MAX);
 }
 
 size_t model_scope(struct model *m, const char *account_id, const char *region)
@@ -49,6 +79,32 @@ void model_scope_set_status(struct model *m, size_t scope, enum model_scope_stat
     s->error = error ? mem_strdup(error) : NULL;
 }
 
+/* ---- the id arena: every id lives as long as the model, in blocks ---- */
+
+static const char *store_id(struct model *m, const char *s)
+{
+    if (m->last_id && strcmp(m->last_id, s) == 0) {
+        return m->last_id;
+    }
+    size_t n = strlen(s) + 1;
+    struct model_chunk *c = m->chunks;
+    if (!c || c->size - c->used < n) {
+        size_t size = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+        c = mem_alloc(sizeof(*c) + size);
+        c->next = m->chunks;
+        c->used = 0;
+        c->size = size;
+        m->chunks = c;
+    }
+    char *p = c->data + c->used;
+    memcpy(p, s, n);
+    c->used += n;
+    m->last_id = p;
+    return p;
+}
+
+/* ---- adding ---- */
+
 static struct model_item *push_item(struct model_item **items, size_t *n, size_t *cap)
 {
     if (*n == *cap) {
@@ -60,44 +116,37 @@ static struct model_item *push_item(struct model_item **items, size_t *n, size_t
     return it;
 }
 
-static void release_item(struct model_item *it, size_t nprops)
-{
-    rows_release(&it->row, nprops);
-    rows_tags_release(it->tags, it->ntags);
-    it->tags = NULL;
-    it->ntags = 0;
-}
-
-/* Extracts one row of the kind an add call takes; see rows.h. */
-static enum lt_rc extract_row(const struct model *m, bool version, const cJSON *item,
-                              const char *region, struct model_item *it, struct lt_error *err)
-{
-    if (version) {
-        return rows_version(item, region, m->opts.include_user_data, &it->row, err);
-    }
-    return rows_template(item, region, &it->row, &it->tags, &it->ntags, err);
-}
-
 static enum lt_rc add_items(struct model *m, size_t scope, const cJSON *items, bool version,
                             struct lt_error *err)
 {
     struct model_item **list = version ? &m->versions : &m->templates;
     size_t *n = version ? &m->nversions : &m->ntemplates;
     size_t *cap = version ? &m->versions_cap : &m->templates_cap;
+    const char *region = m->scopes[scope].region;
     const cJSON *item;
     size_t index = 0;
     cJSON_ArrayForEach(item, items) {
-        struct model_item *it = push_item(list, n, cap);
-        it->scope = scope;
-        it->seq = *n;
-        enum lt_rc rc = extract_row(m, version, item, m->scopes[scope].region, it, err);
+        struct rows_key key;
+        buf_reset(&m->rec);
+        enum lt_rc rc =
+            version ? rows_version(item, region, m->opts.include_user_data, &m->rec, &key, err)
+                    : rows_template(item, region, &m->rec, &key, err);
         if (rc != LT_OK) {
-            release_item(it, version ? VERSION_PROP_COUNT : TEMPLATE_PROP_COUNT);
-            (*n)--;
             lt_error_prefix(err, "%s[%zu]", version ? "LaunchTemplateVersions" : "LaunchTemplates",
                             index);
             return rc;
         }
+        if (*n >= UINT32_MAX || m->rec.len > UINT32_MAX) {
+            return lt_fail(err, LT_E_LIMIT, "too many rows");
+        }
+        struct model_item *it = push_item(list, n, cap);
+        LT_TRY(rowstore_add(&m->store, buf_str(&m->rec), m->rec.len, &it->offset, err));
+        it->length = (uint32_t)m->rec.len;
+        it->id = store_id(m, key.template_id);
+        it->number = key.number;
+        it->has_number = key.has_number;
+        it->scope = (uint32_t)scope;
+        it->seq = (uint32_t)*n;
         index++;
     }
     return LT_OK;
@@ -143,17 +192,12 @@ void model_add_tombstone(struct model *m, size_t scope, const char *template_id,
 
 /* ---- finishing ---- */
 
-static const char *template_id_of(const struct model_item *it)
+static int compare_ids(const char *a, const char *b)
 {
-    return it->row.values[TEMPLATE_ID].str;
+    return a == b ? 0 : strcmp(a, b);
 }
 
-static const char *version_template_of(const struct model_item *it)
-{
-    return it->row.values[VERSION_LAUNCH_TEMPLATE_ID].str;
-}
-
-static int compare_seq(size_t a, size_t b)
+static int compare_seq(uint32_t a, uint32_t b)
 {
     return (a > b) - (a < b);
 }
@@ -161,21 +205,19 @@ static int compare_seq(size_t a, size_t b)
 static int compare_templates(const void *pa, const void *pb)
 {
     const struct model_item *a = pa, *b = pb;
-    int c = strcmp(template_id_of(a), template_id_of(b));
+    int c = compare_ids(a->id, b->id);
     return c ? c : compare_seq(a->seq, b->seq);
 }
 
 static int compare_versions(const void *pa, const void *pb)
 {
     const struct model_item *a = pa, *b = pb;
-    int c = strcmp(version_template_of(a), version_template_of(b));
+    int c = compare_ids(a->id, b->id);
     if (c) {
         return c;
     }
-    int64_t na = a->row.values[VERSION_VERSION_NUMBER].num;
-    int64_t nb = b->row.values[VERSION_VERSION_NUMBER].num;
-    if (na != nb) {
-        return na < nb ? -1 : 1;
+    if (a->number != b->number) {
+        return a->number < b->number ? -1 : 1;
     }
     return compare_seq(a->seq, b->seq);
 }
@@ -186,14 +228,12 @@ static bool scope_complete(const struct model *m, size_t scope)
 }
 
 /* Drops items of scopes that did not complete: a region is all there or absent. */
-static void keep_complete(struct model *m, struct model_item *items, size_t *n, size_t nprops)
+static void keep_complete(const struct model *m, struct model_item *items, size_t *n)
 {
     size_t kept = 0;
     for (size_t i = 0; i < *n; i++) {
         if (scope_complete(m, items[i].scope)) {
             items[kept++] = items[i];
-        } else {
-            release_item(&items[i], nprops);
         }
     }
     *n = kept;
@@ -264,18 +304,16 @@ static enum lt_rc dedup_templates(struct model *m, struct lt_error *err)
     for (size_t i = 0; i < m->ntemplates; i++) {
         struct model_item *it = &m->templates[i];
         struct model_item *prev = kept ? &m->templates[kept - 1] : NULL;
-        if (prev && strcmp(template_id_of(prev), template_id_of(it)) == 0) {
+        if (prev && compare_ids(prev->id, it->id) == 0) {
             if (prev->scope != it->scope) {
                 const struct model_scope *a = &m->scopes[prev->scope];
                 const struct model_scope *b = &m->scopes[it->scope];
                 return lt_fail(err, LT_E_INPUT,
                                "launch template '%s' appears in two places: account %s "
                                "region %s and account %s region %s",
-                               template_id_of(it), a->account_id, a->region, b->account_id,
-                               b->region);
+                               it->id, a->account_id, a->region, b->account_id, b->region);
             }
             m->stats.duplicate_templates++;
-            release_item(it, TEMPLATE_PROP_COUNT);
             continue;
         }
         m->templates[kept++] = *it;
@@ -291,11 +329,8 @@ static void dedup_versions(struct model *m)
     for (size_t i = 0; i < m->nversions; i++) {
         struct model_item *it = &m->versions[i];
         struct model_item *prev = kept ? &m->versions[kept - 1] : NULL;
-        if (prev && strcmp(version_template_of(prev), version_template_of(it)) == 0 &&
-            prev->row.values[VERSION_VERSION_NUMBER].num ==
-                it->row.values[VERSION_VERSION_NUMBER].num) {
+        if (prev && compare_ids(prev->id, it->id) == 0 && prev->number == it->number) {
             m->stats.duplicate_versions++;
-            release_item(it, VERSION_PROP_COUNT);
             continue;
         }
         m->versions[kept++] = *it;
@@ -303,80 +338,67 @@ static void dedup_versions(struct model *m)
     m->nversions = kept;
 }
 
-/* Table builders: rows are moved out of the items, so items keep no ownership. */
-struct table {
-    struct model_row *rows;
+/* A template's row, decoded: values and where its tags start. */
+struct decoded {
+    struct rowstore_cursor cursor;
+    struct buf rec;
+    struct rows_ptrs ptrs;
+    struct model_value values[TEMPLATE_PROP_COUNT];
+    size_t tags_at;
+};
+
+static enum lt_rc decode_template(const struct model *m, const struct model_item *t,
+                                  struct decoded *d, struct lt_error *err)
+{
+    LT_TRY(rowstore_read(&m->store, &d->cursor, t->offset, t->length, &d->rec, err));
+    return rows_decode(d->rec.ptr, d->rec.len, SCHEMA_NODE_TEMPLATE, d->values, &d->ptrs,
+                       &d->tags_at, err);
+}
+
+/* A tag of a kept template, while the tag nodes are collected. */
+struct tag_ref {
+    const char *id; /* "key:value" */
+    size_t key_len;
+    uint32_t template_index;
+    uint32_t tag_index;
+};
+
+struct tag_refs {
+    struct tag_ref *p;
     size_t n, cap;
 };
 
-struct rel_table {
-    struct model_rel *rels;
-    size_t n, cap;
-};
-
-static void table_push(struct table *t, struct model_row row)
+static enum lt_rc collect_tags(struct model *m, struct decoded *d, uint32_t template_index,
+                               struct tag_refs *refs, struct lt_error *err)
 {
-    if (t->n == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 64;
-        t->rows = mem_realloc_array(t->rows, t->cap, sizeof(*t->rows));
+    struct rows_tags t;
+    if (!rows_tags_begin(&t, d->rec.ptr, d->rec.len, d->tags_at)) {
+        return lt_fail(err, LT_E_INTERNAL, "broken template row record");
     }
-    t->rows[t->n++] = row;
-}
-
-static void rel_push(struct rel_table *t, const char *from, const char *to)
-{
-    if (t->n == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 64;
-        t->rels = mem_realloc_array(t->rels, t->cap, sizeof(*t->rels));
-    }
-    t->rels[t->n].from = mem_strdup(from);
-    t->rels[t->n].to = mem_strdup(to);
-    t->n++;
-}
-
-struct builder {
-    struct table nodes[SCHEMA_NODE_COUNT];
-    struct rel_table rels[SCHEMA_REL_COUNT];
-    /* tag nodes are collected as (id, key, value) and de-duplicated at the end */
-    struct table tag_rows;
-};
-
-static enum lt_rc add_tags(struct builder *b, struct model_item *t, struct lt_error *err)
-{
-    for (size_t i = 0; i < t->ntags; i++) {
-        struct buf id = BUF_INIT(BUF_MAX_LARGE);
-        if (buf_printf(&id, "%s:%s", t->tags[i].key, t->tags[i].value) != LT_OK) {
-            return lt_fail(err, LT_E_LIMIT, "tag of '%s' too long", template_id_of(t));
+    const char *key, *value;
+    size_t key_len, value_len;
+    struct buf id = BUF_INIT(BUF_MAX_LARGE);
+    while (rows_tags_next(&t, &key, &key_len, &value, &value_len)) {
+        buf_reset(&id);
+        if (buf_add(&id, key, key_len) != LT_OK || buf_addc(&id, ':') != LT_OK ||
+            buf_add(&id, value, value_len) != LT_OK) {
+            buf_release(&id);
+            return lt_fail(err, LT_E_LIMIT, "tag of '%s' too long",
+                           m->templates[template_index].id);
         }
-        struct model_value *v = mem_calloc(TAG_PROP_COUNT, sizeof(*v));
-        v[TAG_ID].present = true;
-        v[TAG_ID].str = buf_detach(&id, &v[TAG_ID].len);
-        rows_set_string(&v[TAG_KEY], t->tags[i].key);
-        rows_set_string(&v[TAG_VALUE], t->tags[i].value);
-        rel_push(&b->rels[SCHEMA_REL_TEMPLATE_TAG], template_id_of(t), v[TAG_ID].str);
-        table_push(&b->tag_rows, (struct model_row){v});
+        if (refs->n == refs->cap) {
+            refs->cap = refs->cap ? refs->cap * 2 : 64;
+            refs->p = mem_realloc_array(refs->p, refs->cap, sizeof(*refs->p));
+        }
+        struct tag_ref *r = &refs->p[refs->n++];
+        r->id = store_id(m, buf_str(&id));
+        r->key_len = key_len;
+        r->template_index = template_index;
     }
-    return LT_OK;
-}
-
-/* Moves a kept template and its versions (versions[first..end)) into the tables. */
-static enum lt_rc emit_template(struct model *m, struct builder *b, struct model_item *t,
-                                size_t first, size_t end, struct lt_error *err)
-{
-    const char *account = m->scopes[t->scope].account_id;
-    const char *id = template_id_of(t);
-    LT_TRY(add_tags(b, t, err));
-    rel_push(&b->rels[SCHEMA_REL_ACCOUNT_TEMPLATE], account, id);
-    for (size_t i = first; i < end; i++) {
-        struct model_item *v = &m->versions[i];
-        const char *vid = v->row.values[VERSION_ID].str;
-        rel_push(&b->rels[SCHEMA_REL_ACCOUNT_VERSION], m->scopes[v->scope].account_id, vid);
-        rel_push(&b->rels[SCHEMA_REL_TEMPLATE_VERSION], id, vid);
-        table_push(&b->nodes[SCHEMA_NODE_VERSION], v->row);
-        v->row.values = NULL;
+    buf_release(&id);
+    if (t.left) {
+        return lt_fail(err, LT_E_INTERNAL, "broken template row record");
     }
-    table_push(&b->nodes[SCHEMA_NODE_TEMPLATE], t->row);
-    t->row.values = NULL;
     return LT_OK;
 }
 
@@ -388,203 +410,224 @@ static enum lt_rc emit_template(struct model *m, struct builder *b, struct model
 static size_t listed_versions_end(struct model *m, const struct model_item *t, size_t first,
                                   size_t end)
 {
-    const struct model_value *latest = &t->row.values[TEMPLATE_LATEST_VERSION_NUMBER];
-    if (!latest->present) {
+    if (!t->has_number) {
         return end;
     }
     size_t keep = first;
-    while (keep < end && m->versions[keep].row.values[VERSION_VERSION_NUMBER].num <= latest->num) {
+    while (keep < end && m->versions[keep].number <= t->number) {
         keep++;
     }
     m->stats.versions_after_listing += end - keep;
     return keep;
 }
 
-/* Walks templates and versions, both sorted by template id, side by side. */
-static enum lt_rc join(struct model *m, struct builder *b, struct lt_error *err)
+static const char *name_of(const struct decoded *d)
 {
-    size_t vi = 0;
+    return d->values[TEMPLATE_NAME].present ? d->values[TEMPLATE_NAME].str : NULL;
+}
+
+/*
+ * Walks templates and versions, both sorted by template id, side by side,
+ * keeping the templates that have rows and their listed versions, and
+ * collecting their tags.
+ */
+static enum lt_rc join(struct model *m, struct decoded *d, struct tag_refs *refs,
+                       struct lt_error *err)
+{
+    size_t vi = 0, nt = 0, nv = 0;
     for (size_t ti = 0; ti < m->ntemplates; ti++) {
-        struct model_item *t = &m->templates[ti];
-        const char *id = template_id_of(t);
-        while (vi < m->nversions && strcmp(version_template_of(&m->versions[vi]), id) < 0) {
+        struct model_item t = m->templates[ti];
+        while (vi < m->nversions && strcmp(m->versions[vi].id, t.id) < 0) {
             m->stats.versions_without_template++;
             vi++;
         }
         size_t first = vi;
-        while (vi < m->nversions && strcmp(version_template_of(&m->versions[vi]), id) == 0) {
+        while (vi < m->nversions && compare_ids(m->versions[vi].id, t.id) == 0) {
             vi++;
         }
-        size_t end = listed_versions_end(m, t, first, vi);
-        struct model_tombstone *gone = find_tombstone(m, id);
-        if (gone) {
-            if (!gone->name && t->row.values[TEMPLATE_NAME].present) {
-                gone->name = mem_strdup(t->row.values[TEMPLATE_NAME].str);
+        size_t end = listed_versions_end(m, &t, first, vi);
+        struct model_tombstone *gone = find_tombstone(m, t.id);
+        if (gone || first == end) {
+            LT_TRY(decode_template(m, &t, d, err));
+            if (gone && !gone->name && name_of(d)) {
+                gone->name = mem_strdup(name_of(d));
+            } else if (!gone) {
+                push_tombstone(m, t.scope, t.id, name_of(d), "NoVersions");
             }
             continue;
         }
-        if (first == end) {
-            push_tombstone(m, t->scope, id,
-                           t->row.values[TEMPLATE_NAME].present ? t->row.values[TEMPLATE_NAME].str
-                                                                : NULL,
-                           "NoVersions");
-            continue;
+        LT_TRY(decode_template(m, &t, d, err));
+        LT_TRY(collect_tags(m, d, (uint32_t)nt, refs, err));
+        m->templates[nt++] = t;
+        for (size_t i = first; i < end; i++) {
+            m->versions[nv++] = m->versions[i];
         }
-        LT_TRY(emit_template(m, b, t, first, end, err));
     }
     m->stats.versions_without_template += m->nversions - vi;
+    m->ntemplates = nt;
+    m->nversions = nv;
     return LT_OK;
 }
 
-static int compare_rows_by_id(const void *pa, const void *pb)
+static int compare_tag_nodes(const void *pa, const void *pb)
 {
-    const struct model_row *a = pa, *b = pb;
-    return strcmp(a->values[0].str, b->values[0].str);
-}
-
-static void dedup_tag_nodes(struct builder *b)
-{
-    struct table *t = &b->tag_rows;
-    /* Same id may come with different key/value splits ("a:b" + "c" vs "a" + "b:c"):
-       order by key too, so the kept one does not depend on input order. */
-    qsort(t->rows, t->n, sizeof(*t->rows), compare_rows_by_id);
-    for (size_t i = 0; i < t->n; i++) {
-        struct model_row *prev =
-            b->nodes[SCHEMA_NODE_TAG].n
-                ? &b->nodes[SCHEMA_NODE_TAG].rows[b->nodes[SCHEMA_NODE_TAG].n - 1]
-                : NULL;
-        if (prev && strcmp(prev->values[TAG_ID].str, t->rows[i].values[TAG_ID].str) == 0) {
-            if (strcmp(t->rows[i].values[TAG_KEY].str, prev->values[TAG_KEY].str) < 0) {
-                struct model_row swap = *prev;
-                *prev = t->rows[i];
-                t->rows[i] = swap;
-            }
-            rows_release(&t->rows[i], TAG_PROP_COUNT);
-            continue;
-        }
-        table_push(&b->nodes[SCHEMA_NODE_TAG], t->rows[i]);
+    const struct tag_ref *a = pa, *b = pb;
+    int c = compare_ids(a->id, b->id);
+    if (c) {
+        return c;
     }
-    mem_free(t->rows);
+    /* Same id with different key/value splits ("a:b" + "c" vs "a" + "b:c"): shortest key first. */
+    return (a->key_len > b->key_len) - (a->key_len < b->key_len);
 }
 
-static void add_accounts(struct model *m, struct builder *b)
+static int compare_tagged(const void *pa, const void *pb)
 {
-    for (size_t i = 0; i < m->nscopes; i++) {
-        if (!scope_complete(m, i)) {
-            continue;
-        }
-        bool seen = false;
-        for (size_t k = 0; k < b->nodes[SCHEMA_NODE_ACCOUNT].n && !seen; k++) {
-            seen = strcmp(b->nodes[SCHEMA_NODE_ACCOUNT].rows[k].values[ACCOUNT_ID].str,
-                          m->scopes[i].account_id) == 0;
-        }
-        if (!seen) {
-            struct model_value *v = mem_calloc(ACCOUNT_PROP_COUNT, sizeof(*v));
-            rows_set_string(&v[ACCOUNT_ID], m->scopes[i].account_id);
-            table_push(&b->nodes[SCHEMA_NODE_ACCOUNT], (struct model_row){v});
-        }
+    const struct tag_ref *a = pa, *b = pb;
+    if (a->template_index != b->template_index) {
+        return a->template_index < b->template_index ? -1 : 1;
     }
-    qsort(b->nodes[SCHEMA_NODE_ACCOUNT].rows, b->nodes[SCHEMA_NODE_ACCOUNT].n,
-          sizeof(struct model_row), compare_rows_by_id);
-}
-
-static int compare_rels(const void *pa, const void *pb)
-{
-    const struct model_rel *a = pa, *b = pb;
-    int c = strcmp(a->from, b->from);
-    return c ? c : strcmp(a->to, b->to);
-}
-
-struct indexed_rel {
-    struct model_rel rel;
-    size_t index;
-};
-
-static int compare_from_then_index(const void *pa, const void *pb)
-{
-    const struct indexed_rel *a = pa, *b = pb;
-    int c = strcmp(a->rel.from, b->rel.from);
-    return c ? c : compare_seq(a->index, b->index);
-}
-
-/* Sorts by start id, keeping the arrival order within one start node. */
-static void stable_sort_by_from(struct rel_table *t)
-{
-    struct indexed_rel *tmp = mem_calloc(t->n ? t->n : 1, sizeof(*tmp));
-    for (size_t i = 0; i < t->n; i++) {
-        tmp[i].rel = t->rels[i];
-        tmp[i].index = i;
-    }
-    qsort(tmp, t->n, sizeof(*tmp), compare_from_then_index);
-    for (size_t i = 0; i < t->n; i++) {
-        t->rels[i] = tmp[i].rel;
-    }
-    mem_free(tmp);
+    return compare_ids(a->id, b->id);
 }
 
 /*
- * Relationships into versions keep the version order (template id, then
- * number as a number) within each start node; the others sort by end id and
- * lose duplicates. Both orders are total, so the output never depends on
- * the order of the input.
+ * Tag nodes: one per id, sorted by id; of the splits of one id the one with
+ * the smallest key (byte order; a shorter key is a prefix of a longer one)
+ * is kept, so the result does not depend on input order. TAGGED: sorted by
+ * template, then tag id, without repeats.
  */
-static void sort_rels(struct builder *b)
+static void build_tags(struct model *m, struct tag_refs *refs)
 {
-    for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
-        struct rel_table *t = &b->rels[k];
-        if (schema_rels[k].to == SCHEMA_NODE_VERSION) {
-            stable_sort_by_from(t);
+    qsort(refs->p, refs->n, sizeof(*refs->p), compare_tag_nodes);
+    size_t ntags = 0;
+    m->tags = mem_calloc(refs->n ? refs->n : 1, sizeof(*m->tags));
+    for (size_t i = 0; i < refs->n; i++) {
+        struct tag_ref *r = &refs->p[i];
+        if (!ntags || compare_ids(m->tags[ntags - 1].id, r->id) != 0) {
+            m->tags[ntags].id = r->id;
+            m->tags[ntags].key_len = r->key_len;
+            ntags++;
+        }
+        r->tag_index = (uint32_t)(ntags - 1);
+    }
+    m->nnodes[SCHEMA_NODE_TAG] = ntags;
+    qsort(refs->p, refs->n, sizeof(*refs->p), compare_tagged);
+    size_t n = 0;
+    m->tagged = mem_calloc(refs->n ? refs->n : 1, sizeof(*m->tagged));
+    for (size_t i = 0; i < refs->n; i++) {
+        const struct tag_ref *r = &refs->p[i];
+        if (n && m->tagged[n - 1].template_index == r->template_index &&
+            m->tagged[n - 1].tag_index == r->tag_index) {
             continue;
         }
-        qsort(t->rels, t->n, sizeof(*t->rels), compare_rels);
-        size_t kept = 0;
-        for (size_t i = 0; i < t->n; i++) {
-            if (kept && compare_rels(&t->rels[kept - 1], &t->rels[i]) == 0) {
-                mem_free(t->rels[i].from);
-                mem_free(t->rels[i].to);
-                continue;
-            }
-            t->rels[kept++] = t->rels[i];
-        }
-        t->n = kept;
+        m->tagged[n].template_index = r->template_index;
+        m->tagged[n].tag_index = r->tag_index;
+        n++;
     }
+    m->nrels[SCHEMA_REL_TEMPLATE_TAG] = n;
+}
+
+static int compare_strings(const void *pa, const void *pb)
+{
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+static void add_accounts(struct model *m)
+{
+    m->accounts = mem_calloc(m->nscopes ? m->nscopes : 1, sizeof(*m->accounts));
+    size_t n = 0;
+    for (size_t i = 0; i < m->nscopes; i++) {
+        if (scope_complete(m, i)) {
+            m->accounts[n++] = m->scopes[i].account_id;
+        }
+    }
+    qsort(m->accounts, n, sizeof(*m->accounts), compare_strings);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!kept || strcmp(m->accounts[kept - 1], m->accounts[i]) != 0) {
+            m->accounts[kept++] = m->accounts[i];
+        }
+    }
+    m->nnodes[SCHEMA_NODE_ACCOUNT] = kept;
+}
+
+/* RESOURCE edges: sorted by account, then the order of the table they point into. */
+struct by_account {
+    const char *account;
+    uint32_t index;
+};
+
+static int compare_by_account(const void *pa, const void *pb)
+{
+    const struct by_account *a = pa, *b = pb;
+    int c = strcmp(a->account, b->account);
+    return c ? c : compare_seq(a->index, b->index);
+}
+
+static const char *account_of(const struct model *m, const struct model_item *it)
+{
+    return m->scopes[it->scope].account_id;
+}
+
+static uint32_t *account_order(const struct model *m, const struct model_item *items, size_t n)
+{
+    bool one = true;
+    for (size_t i = 1; i < n && one; i++) {
+        one = strcmp(account_of(m, &items[i]), account_of(m, &items[0])) == 0;
+    }
+    if (one) {
+        return NULL; /* one account: the table's own order */
+    }
+    struct by_account *tmp = mem_calloc(n, sizeof(*tmp));
+    for (size_t i = 0; i < n; i++) {
+        tmp[i].account = account_of(m, &items[i]);
+        tmp[i].index = (uint32_t)i;
+    }
+    qsort(tmp, n, sizeof(*tmp), compare_by_account);
+    uint32_t *order = mem_calloc(n, sizeof(*order));
+    for (size_t i = 0; i < n; i++) {
+        order[i] = tmp[i].index;
+    }
+    mem_free(tmp);
+    return order;
 }
 
 enum lt_rc model_finish(struct model *m, struct lt_error *err)
 {
-    struct builder b;
-    memset(&b, 0, sizeof(b));
-    keep_complete(m, m->templates, &m->ntemplates, TEMPLATE_PROP_COUNT);
-    keep_complete(m, m->versions, &m->nversions, VERSION_PROP_COUNT);
+    LT_TRY(rowstore_seal(&m->store, err));
+    keep_complete(m, m->templates, &m->ntemplates);
+    keep_complete(m, m->versions, &m->nversions);
     settle_tombstones(m);
     LT_TRY(dedup_templates(m, err));
     dedup_versions(m);
-    enum lt_rc rc = join(m, &b, err);
+    struct decoded d;
+    memset(&d, 0, sizeof(d));
+    rowstore_cursor_init(&d.cursor);
+    buf_init(&d.rec, RECORD_MAX);
+    struct tag_refs refs = {NULL, 0, 0};
+    enum lt_rc rc = join(m, &d, &refs, err);
+    rowstore_cursor_release(&d.cursor);
+    buf_release(&d.rec);
+    rows_ptrs_release(&d.ptrs);
     /* NoVersions tombstones were appended during the join: sort again. */
     qsort(m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstones);
-    dedup_tag_nodes(&b);
-    add_accounts(m, &b);
-    sort_rels(&b);
-    for (int k = 0; k < SCHEMA_NODE_COUNT; k++) {
-        m->nodes[k] = b.nodes[k].rows;
-        m->nnodes[k] = b.nodes[k].n;
+    if (rc == LT_OK) {
+        build_tags(m, &refs);
+        add_accounts(m);
+        m->account_templates = account_order(m, m->templates, m->ntemplates);
+        m->account_versions = account_order(m, m->versions, m->nversions);
+        m->nnodes[SCHEMA_NODE_TEMPLATE] = m->ntemplates;
+        m->nnodes[SCHEMA_NODE_VERSION] = m->nversions;
+        m->nrels[SCHEMA_REL_ACCOUNT_TEMPLATE] = m->ntemplates;
+        m->nrels[SCHEMA_REL_ACCOUNT_VERSION] = m->nversions;
+        m->nrels[SCHEMA_REL_TEMPLATE_VERSION] = m->nversions;
+        m->finished = true;
     }
-    for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
-        m->rels[k] = b.rels[k].rels;
-        m->nrels[k] = b.rels[k].n;
-    }
-    m->finished = true;
+    mem_free(refs.p);
     return rc;
 }
 
 void model_release(struct model *m)
 {
-    for (size_t i = 0; i < m->ntemplates; i++) {
-        release_item(&m->templates[i], TEMPLATE_PROP_COUNT);
-    }
-    for (size_t i = 0; i < m->nversions; i++) {
-        release_item(&m->versions[i], VERSION_PROP_COUNT);
-    }
     mem_free(m->templates);
     mem_free(m->versions);
     for (size_t i = 0; i < m->ntombstones; i++) {
@@ -592,24 +635,172 @@ void model_release(struct model *m)
     }
     mem_free(m->tombstones);
     mem_free(m->tombstone_scope);
-    for (int k = 0; k < SCHEMA_NODE_COUNT; k++) {
-        for (size_t i = 0; i < m->nnodes[k]; i++) {
-            rows_release(&m->nodes[k][i], schema_nodes[k].nprops);
-        }
-        mem_free(m->nodes[k]);
+    while (m->chunks) {
+        struct model_chunk *c = m->chunks;
+        m->chunks = c->next;
+        mem_free(c);
     }
-    for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
-        for (size_t i = 0; i < m->nrels[k]; i++) {
-            mem_free(m->rels[k][i].from);
-            mem_free(m->rels[k][i].to);
-        }
-        mem_free(m->rels[k]);
-    }
+    mem_free(m->accounts);
+    mem_free(m->tags);
+    mem_free(m->tagged);
+    mem_free(m->account_templates);
+    mem_free(m->account_versions);
     for (size_t i = 0; i < m->nscopes; i++) {
         mem_free(m->scopes[i].account_id);
         mem_free(m->scopes[i].region);
         mem_free(m->scopes[i].error);
     }
     mem_free(m->scopes);
+    rowstore_release(&m->store);
+    buf_release(&m->rec);
     memset(m, 0, sizeof(*m));
+}
+
+/* ---- reading ---- */
+
+struct model_reader {
+    const struct model *m;
+    struct rowstore_cursor cursor;
+    struct buf rec;
+    struct rows_ptrs ptrs;
+    struct model_value values[VERSION_PROP_COUNT];
+    struct buf key; /* a tag's key */
+    struct buf id;  /* a version id of a relationship */
+};
+
+struct model_reader *model_reader_new(const struct model *m)
+{
+    struct model_reader *r = mem_calloc(1, sizeof(*r));
+    r->m = m;
+    rowstore_cursor_init(&r->cursor);
+    buf_init(&r->rec, RECORD_MAX);
+    buf_init(&r->key, RECORD_MAX);
+    buf_init(&r->id, BUF_MAX_SMALL);
+    return r;
+}
+
+void model_reader_free(struct model_reader *r)
+{
+    if (!r) {
+        return;
+    }
+    rowstore_cursor_release(&r->cursor);
+    buf_release(&r->rec);
+    buf_release(&r->key);
+    buf_release(&r->id);
+    rows_ptrs_release(&r->ptrs);
+    mem_free(r);
+}
+
+static void set_string(struct model_value *v, char *s, size_t len)
+{
+    memset(v, 0, sizeof(*v));
+    v->present = true;
+    v->str = s;
+    v->len = len;
+}
+
+static enum lt_rc read_item(struct model_reader *r, enum schema_node_kind k,
+                            const struct model_item *it, struct lt_error *err)
+{
+    size_t end;
+    LT_TRY(rowstore_read(&r->m->store, &r->cursor, it->offset, it->length, &r->rec, err));
+    return rows_decode(r->rec.ptr, r->rec.len, k, r->values, &r->ptrs, &end, err);
+}
+
+enum lt_rc model_read_node(struct model_reader *r, enum schema_node_kind k, size_t i,
+                           const struct model_value **values, struct lt_error *err)
+{
+    const struct model *m = r->m;
+    if (!m->finished || (size_t)k >= SCHEMA_NODE_COUNT || i >= m->nnodes[k]) {
+        return lt_fail(err, LT_E_INTERNAL, "model: no row %zu of table %d", i, (int)k);
+    }
+    *values = r->values;
+    switch (k) {
+    case SCHEMA_NODE_ACCOUNT:
+        buf_reset(&r->rec);
+        if (buf_adds(&r->rec, m->accounts[i]) != LT_OK) {
+            return lt_fail(err, LT_E_LIMIT, "account id too long");
+        }
+        set_string(&r->values[ACCOUNT_ID], r->rec.ptr, r->rec.len);
+        return LT_OK;
+    case SCHEMA_NODE_TEMPLATE:
+        return read_item(r, k, &m->templates[i], err);
+    case SCHEMA_NODE_VERSION:
+        return read_item(r, k, &m->versions[i], err);
+    case SCHEMA_NODE_TAG: {
+        const struct model_tag *t = &m->tags[i];
+        buf_reset(&r->key);
+        if (buf_add(&r->key, t->id, t->key_len) != LT_OK) {
+            return lt_fail(err, LT_E_LIMIT, "tag key too long");
+        }
+        size_t len = strlen(t->id);
+        /* The ids live in the arena for the model's life; the reader only points at them. */
+        memset(&r->values[TAG_ID], 0, sizeof(r->values[TAG_ID]));
+        r->values[TAG_ID].present = true;
+        r->values[TAG_ID].len = len;
+        buf_reset(&r->rec);
+        if (buf_add(&r->rec, t->id, len + 1) != LT_OK) {
+            return lt_fail(err, LT_E_LIMIT, "tag too long");
+        }
+        r->values[TAG_ID].str = r->rec.ptr;
+        set_string(&r->values[TAG_KEY], r->key.ptr, t->key_len);
+        set_string(&r->values[TAG_VALUE], r->rec.ptr + t->key_len + 1, len - t->key_len - 1);
+        return LT_OK;
+    }
+    case SCHEMA_NODE_COUNT:
+        break;
+    }
+    return lt_fail(err, LT_E_INTERNAL, "model: unknown table");
+}
+
+/* The id of version v, as its VERSION_ID property has it. */
+static enum lt_rc version_id(struct model_reader *r, const struct model_item *v,
+                             struct lt_error *err)
+{
+    buf_reset(&r->id);
+    if (buf_adds(&r->id, v->id) != LT_OK || buf_addc(&r->id, '-') != LT_OK ||
+        buf_add_int(&r->id, v->number) != LT_OK) {
+        return lt_fail(err, LT_E_LIMIT, "LaunchTemplateId too long");
+    }
+    return LT_OK;
+}
+
+enum lt_rc model_read_rel(struct model_reader *r, enum schema_rel_kind k, size_t i,
+                          struct model_rel *rel, struct lt_error *err)
+{
+    const struct model *m = r->m;
+    if (!m->finished || (size_t)k >= SCHEMA_REL_COUNT || i >= m->nrels[k]) {
+        return lt_fail(err, LT_E_INTERNAL, "model: no relationship %zu of table %d", i, (int)k);
+    }
+    switch (k) {
+    case SCHEMA_REL_ACCOUNT_TEMPLATE: {
+        const struct model_item *t =
+            &m->templates[m->account_templates ? m->account_templates[i] : i];
+        rel->from = account_of(m, t);
+        rel->to = t->id;
+        return LT_OK;
+    }
+    case SCHEMA_REL_ACCOUNT_VERSION: {
+        const struct model_item *v = &m->versions[m->account_versions ? m->account_versions[i] : i];
+        LT_TRY(version_id(r, v, err));
+        rel->from = account_of(m, v);
+        rel->to = buf_str(&r->id);
+        return LT_OK;
+    }
+    case SCHEMA_REL_TEMPLATE_VERSION: {
+        const struct model_item *v = &m->versions[i];
+        LT_TRY(version_id(r, v, err));
+        rel->from = v->id;
+        rel->to = buf_str(&r->id);
+        return LT_OK;
+    }
+    case SCHEMA_REL_TEMPLATE_TAG:
+        rel->from = m->templates[m->tagged[i].template_index].id;
+        rel->to = m->tags[m->tagged[i].tag_index].id;
+        return LT_OK;
+    case SCHEMA_REL_COUNT:
+        break;
+    }
+    return lt_fail(err, LT_E_INTERNAL, "model: unknown table");
 }

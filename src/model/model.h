@@ -10,8 +10,17 @@
  * Use: model_init, then model_scope() for every (account, region), feed it
  * pages with model_add_templates / model_add_versions / model_add_tombstone
  * (input is only read, never kept), mark each scope's status, then
- * model_finish(). After finish the tables are read with model_nodes() /
- * model_rels() / model_tombstones(); model_release() frees everything.
+ * model_finish(). After finish the tables are read through a
+ * model_reader (model_read_node, model_read_rel; counts in nnodes and
+ * nrels) and the tombstones in tombstones; model_release() frees
+ * everything.
+ *
+ * Memory: the model keeps a small key per row (ids, version number, where
+ * its record is); the rows themselves are records in a row store
+ * (rowstore.h) that moves to an unnamed temporary file beside the snapshot
+ * once they exceed model_options.row_memory. Memory grows with the number
+ * of rows, never with the size of their data; the output is the same
+ * wherever the records were kept.
  *
  * Rules applied by model_finish (docs/schema.md):
  * - only scopes marked MODEL_SCOPE_COMPLETE contribute rows or tombstones:
@@ -24,7 +33,8 @@
  * - a listed template without any version is tombstoned ("NoVersions");
  * - a tombstoned template has no rows: neither it nor its versions;
  * - rows are sorted by id (versions by template id, then version number as
- *   a number), relationships by start then end id, all by byte value.
+ *   a number), relationships by start then end id, all by byte value;
+ *   relationships into versions follow version order within a start node.
  */
 #ifndef LT_MODEL_MODEL_H
 #define LT_MODEL_MODEL_H
@@ -33,11 +43,13 @@
 
 #include "base/err.h"
 #include "base/lt.h"
+#include "model/rowstore.h"
 #include "model/schema.h"
 
+/* A property value as read back; strings are NUL-terminated, valid UTF-8. */
 struct model_value {
     bool present;
-    char *str; /* SCHEMA_STRING, NUL-terminated, valid UTF-8 */
+    char *str; /* SCHEMA_STRING */
     size_t len;
     int64_t num;  /* SCHEMA_LONG */
     bool flag;    /* SCHEMA_BOOLEAN */
@@ -45,13 +57,9 @@ struct model_value {
     size_t nitems;
 };
 
-struct model_row {
-    struct model_value *values; /* schema_nodes[kind].nprops entries */
-};
-
 struct model_rel {
-    char *from;
-    char *to;
+    const char *from;
+    const char *to;
 };
 
 struct model_tombstone {
@@ -84,31 +92,52 @@ struct model_stats {
     size_t duplicate_versions;
 };
 
+/* Bytes of row records kept in memory before they spill to a temporary file. */
+#define MODEL_ROW_MEMORY_DEFAULT ROWSTORE_MEMORY_DEFAULT
+
 struct model_options {
     bool include_user_data;
+    size_t row_memory;      /* 0: MODEL_ROW_MEMORY_DEFAULT; 1 spills every row */
+    const char *spill_near; /* the spill file goes in the directory holding this path (the
+                               snapshot's); NULL: "." (borrowed until model_release) */
 };
 
+/* Private to model.c: a template or version as the model keeps it. */
 struct model_item;
+/* Private to model.c: a tag node. */
+struct model_tag;
+/* Private to model.c: a TAGGED relationship. */
+struct model_tagged;
+/* Private to model.c: a block of the id arena. */
+struct model_chunk;
 
 struct model {
     struct model_options opts;
     struct model_scope *scopes;
     size_t nscopes;
-    /* collected input */
+    struct model_tombstone *tombstones; /* explicit ones, then "NoVersions" */
+    size_t ntombstones, tombstones_cap;
+    size_t *tombstone_scope;
+    struct model_stats stats;
+    /* the tables, after model_finish: counts here, rows through a model_reader */
+    bool finished;
+    size_t nnodes[SCHEMA_NODE_COUNT];
+    size_t nrels[SCHEMA_REL_COUNT];
+
+    /* private to model.c */
+    struct rowstore store;
     struct model_item *templates;
     size_t ntemplates, templates_cap;
     struct model_item *versions;
     size_t nversions, versions_cap;
-    struct model_tombstone *tombstones; /* explicit ones, then "NoVersions" */
-    size_t ntombstones, tombstones_cap;
-    size_t *tombstone_scope;
-    /* results */
-    bool finished;
-    struct model_row *nodes[SCHEMA_NODE_COUNT];
-    size_t nnodes[SCHEMA_NODE_COUNT];
-    struct model_rel *rels[SCHEMA_REL_COUNT];
-    size_t nrels[SCHEMA_REL_COUNT];
-    struct model_stats stats;
+    struct model_chunk *chunks; /* ids, newest block first */
+    const char *last_id;        /* the id stored last (versions repeat their template's) */
+    struct buf rec;             /* the record being built */
+    const char **accounts;      /* account nodes, sorted */
+    struct model_tag *tags;     /* tag nodes, sorted by id */
+    struct model_tagged *tagged;
+    uint32_t *account_templates; /* RESOURCE order over templates; NULL: template order */
+    uint32_t *account_versions;  /* RESOURCE order over versions; NULL: version order */
 };
 
 void model_init(struct model *m, const struct model_options *opts);
@@ -124,7 +153,8 @@ void model_scope_set_status(struct model *m, size_t scope, enum model_scope_stat
  * Adds the LaunchTemplates array of a DescribeLaunchTemplates page, or the
  * LaunchTemplateVersions array of a DescribeLaunchTemplateVersions page.
  * LT_E_INPUT for a value that cannot be stored (bad timestamp, bad base64
- * user data); the message names the item.
+ * user data); the message names the item. LT_E_IO when the rows cannot be
+ * spilled.
  */
 LT_MUST_CHECK enum lt_rc model_add_templates(struct model *m, size_t scope, const cJSON *templates,
                                              struct lt_error *err);
@@ -136,5 +166,20 @@ void model_add_tombstone(struct model *m, size_t scope, const char *template_id,
 
 /* Builds the tables. LT_E_INPUT when one template id appears in two scopes. */
 LT_MUST_CHECK enum lt_rc model_finish(struct model *m, struct lt_error *err);
+
+/* Reads rows of a finished model; one reader per user at a time. */
+struct model_reader;
+
+struct model_reader *model_reader_new(const struct model *m);
+void model_reader_free(struct model_reader *r);
+/*
+ * Row i (< nnodes[k]) of node table k: *values gets schema_nodes[k].nprops
+ * values, valid until the reader's next read.
+ */
+LT_MUST_CHECK enum lt_rc model_read_node(struct model_reader *r, enum schema_node_kind k, size_t i,
+                                         const struct model_value **values, struct lt_error *err);
+/* Relationship i (< nrels[k]) of table k; its ids are valid until the reader's next read. */
+LT_MUST_CHECK enum lt_rc model_read_rel(struct model_reader *r, enum schema_rel_kind k, size_t i,
+                                        struct model_rel *rel, struct lt_error *err);
 
 #endif

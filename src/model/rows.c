@@ -8,17 +8,83 @@
 #include "base/json.h"
 #include "base/mem.h"
 
-void rows_set_string(struct model_value *v, const char *s)
+/* Record bytes: the presence of a property. */
+enum { REC_ABSENT = 0, REC_PRESENT = 1 };
+
+/* The largest property count of any node (the version's). */
+#define ROWS_MAX_PROPS VERSION_PROP_COUNT
+
+/* A set of borrowed strings in first-seen order, without repeats. */
+struct strset {
+    const char **p;
+    size_t n, cap;
+    const char *inline_items[8];
+};
+
+static void strset_init(struct strset *s)
 {
-    if (!s) {
-        return;
-    }
-    v->present = true;
-    v->len = strlen(s);
-    v->str = mem_strndup(s, v->len);
+    s->p = s->inline_items;
+    s->n = 0;
+    s->cap = LT_ARRAY_SIZE(s->inline_items);
 }
 
-static void set_long(struct model_value *v, const cJSON *obj, const char *key)
+static void strset_release(struct strset *s)
+{
+    if (s->p != s->inline_items) {
+        mem_free(s->p);
+    }
+    strset_init(s);
+}
+
+static void strset_add_unique(struct strset *s, const char *item)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->p[i], item) == 0) {
+            return;
+        }
+    }
+    if (s->n == s->cap) {
+        const char **p = mem_calloc(s->cap * 2, sizeof(*p));
+        memcpy(p, s->p, s->n * sizeof(*p));
+        if (s->p != s->inline_items) {
+            mem_free(s->p);
+        }
+        s->p = p;
+        s->cap *= 2;
+    }
+    s->p[s->n++] = item;
+}
+
+static void strset_add_strings(struct strset *s, const cJSON *list)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, list) {
+        if (cJSON_IsString(item)) {
+            strset_add_unique(s, item->valuestring);
+        }
+    }
+}
+
+/* One property value while a row is built; strings are borrowed. */
+struct val {
+    bool present;
+    const char *str;
+    size_t len;
+    int64_t num;
+    bool flag;
+    struct strset *items; /* SCHEMA_STRING_ARRAY; present only when it holds something */
+};
+
+static void set_string(struct val *v, const char *s)
+{
+    if (s) {
+        v->present = true;
+        v->str = s;
+        v->len = strlen(s);
+    }
+}
+
+static void set_long(struct val *v, const cJSON *obj, const char *key)
 {
     int64_t n;
     if (obj && json_get_int64(obj, key, &n)) {
@@ -27,7 +93,7 @@ static void set_long(struct model_value *v, const cJSON *obj, const char *key)
     }
 }
 
-static void set_bool(struct model_value *v, const cJSON *obj, const char *key)
+static void set_bool(struct val *v, const cJSON *obj, const char *key)
 {
     int b = obj ? json_get_bool(obj, key) : -1;
     if (b >= 0) {
@@ -36,41 +102,96 @@ static void set_bool(struct model_value *v, const cJSON *obj, const char *key)
     }
 }
 
-static void set_str(struct model_value *v, const cJSON *obj, const char *key)
+static void set_str(struct val *v, const cJSON *obj, const char *key)
 {
     if (obj) {
-        rows_set_string(v, json_get_string(obj, key));
+        set_string(v, json_get_string(obj, key));
     }
 }
 
-/* Appends s to the array value unless already there (first-seen order). */
-static void array_add_unique(struct model_value *v, const char *s)
+static void set_items(struct val *v, struct strset *s)
 {
-    for (size_t i = 0; i < v->nitems; i++) {
-        if (strcmp(v->items[i], s) == 0) {
-            return;
-        }
-    }
-    v->items = mem_realloc_array(v->items, v->nitems + 1, sizeof(*v->items));
-    v->items[v->nitems++] = mem_strdup(s);
-    v->present = true;
+    v->items = s;
+    v->present = s->n > 0;
 }
 
-static void array_add_strings(struct model_value *v, const cJSON *list)
+/* ---- encoding ---- */
+
+static enum lt_rc put(struct buf *rec, const void *p, size_t n)
 {
-    const cJSON *item;
-    cJSON_ArrayForEach(item, list) {
-        if (cJSON_IsString(item)) {
-            array_add_unique(v, item->valuestring);
+    return buf_add(rec, p, n);
+}
+
+static enum lt_rc put_u8(struct buf *rec, unsigned char c)
+{
+    return buf_add(rec, &c, 1);
+}
+
+static enum lt_rc put_string(struct buf *rec, const char *s, size_t n)
+{
+    if (n > UINT32_MAX) {
+        return LT_E_LIMIT;
+    }
+    uint32_t len = (uint32_t)n;
+    LT_TRY(put(rec, &len, sizeof(len)));
+    LT_TRY(put(rec, s, n));
+    return put_u8(rec, 0);
+}
+
+static enum lt_rc put_value(struct buf *rec, enum schema_type type, const struct val *v)
+{
+    if (!v->present) {
+        return put_u8(rec, REC_ABSENT);
+    }
+    LT_TRY(put_u8(rec, REC_PRESENT));
+    switch (type) {
+    case SCHEMA_STRING:
+        return put_string(rec, v->str, v->len);
+    case SCHEMA_LONG:
+        return put(rec, &v->num, sizeof(v->num));
+    case SCHEMA_BOOLEAN:
+        return put_u8(rec, v->flag ? 1 : 0);
+    case SCHEMA_STRING_ARRAY: {
+        uint32_t n = (uint32_t)v->items->n;
+        LT_TRY(put(rec, &n, sizeof(n)));
+        for (size_t i = 0; i < v->items->n; i++) {
+            LT_TRY(put_string(rec, v->items->p[i], strlen(v->items->p[i])));
+        }
+        return LT_OK;
+    }
+    }
+    return LT_E_INTERNAL;
+}
+
+static enum lt_rc put_row(struct buf *rec, enum schema_node_kind k, const struct val *v,
+                          struct lt_error *err)
+{
+    const struct schema_node *n = &schema_nodes[k];
+    for (size_t i = 0; i < n->nprops; i++) {
+        if (put_value(rec, n->props[i].type, &v[i]) != LT_OK) {
+            return lt_fail(err, LT_E_LIMIT, "%s: row too large", n->label);
         }
     }
+    return LT_OK;
 }
+
+enum lt_rc rows_strings(struct buf *rec, const char *const *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        LT_TRY(put_u8(rec, REC_PRESENT));
+        LT_TRY(put_string(rec, values[i], strlen(values[i])));
+    }
+    return LT_OK;
+}
+
+/* ---- templates ---- */
 
 /*
  * Cartography stores create_time as Unix seconds rendered as a string
- * ("1634020072"); timestamps arrive in the canonical ISO form.
+ * ("1634020072"); timestamps arrive in the canonical ISO form. text must
+ * hold 24 bytes.
  */
-static enum lt_rc set_unix_time_string(struct model_value *v, const cJSON *obj, const char *key,
+static enum lt_rc set_unix_time_string(struct val *v, char *text, const cJSON *obj, const char *key,
                                        struct lt_error *err)
 {
     const char *s = json_get_string(obj, key);
@@ -82,60 +203,91 @@ static enum lt_rc set_unix_time_string(struct model_value *v, const cJSON *obj, 
     if (!clock_parse_iso8601(s, &secs, &ms)) {
         return lt_fail(err, LT_E_INPUT, "%s: invalid timestamp '%s'", key, s);
     }
-    struct buf b = BUF_INIT(32);
-    if (buf_printf(&b, "%lld", (long long)secs) != LT_OK) {
-        return lt_fail(err, LT_E_INTERNAL, "cannot format a timestamp");
+    /* Decimal digits of secs, written backwards. */
+    char digits[24];
+    size_t n = 0;
+    uint64_t u = secs < 0 ? 0 - (uint64_t)secs : (uint64_t)secs;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t len = 0;
+    if (secs < 0) {
+        text[len++] = '-';
     }
+    while (n) {
+        text[len++] = digits[--n];
+    }
+    text[len] = '\0';
     v->present = true;
-    v->str = buf_detach(&b, &v->len);
+    v->str = text;
+    v->len = len;
     return LT_OK;
 }
 
-static enum lt_rc take_tags(const cJSON *t, struct rows_tag **tags, size_t *ntags,
-                            struct lt_error *err)
+static enum lt_rc put_tags(struct buf *rec, const cJSON *t, struct lt_error *err)
 {
     const cJSON *list = json_get_array(t, "Tags");
-    size_t n = (size_t)cJSON_GetArraySize(list);
-    *tags = n ? mem_calloc(n, sizeof(**tags)) : NULL;
-    *ntags = 0;
+    uint32_t n = 0;
     const cJSON *tag;
+    cJSON_ArrayForEach(tag, list) {
+        if (!json_get_string(tag, "Key")) {
+            return lt_fail(err, LT_E_INPUT, "Tags[%u]: missing Key", n);
+        }
+        n++;
+    }
+    enum lt_rc rc = put(rec, &n, sizeof(n));
     cJSON_ArrayForEach(tag, list) {
         const char *key = json_get_string(tag, "Key");
         const char *value = json_get_string(tag, "Value");
-        if (!key) {
-            return lt_fail(err, LT_E_INPUT, "Tags[%zu]: missing Key", *ntags);
-        }
-        (*tags)[*ntags].key = mem_strdup(key);
         /* AWS always sends a value; treat a missing one as the empty string it stands for. */
-        (*tags)[*ntags].value = mem_strdup(value ? value : "");
-        (*ntags)++;
+        value = value ? value : "";
+        if (rc == LT_OK) {
+            rc = put_string(rec, key, strlen(key));
+        }
+        if (rc == LT_OK) {
+            rc = put_string(rec, value, strlen(value));
+        }
     }
-    return LT_OK;
+    return rc == LT_OK ? LT_OK : lt_fail(err, LT_E_LIMIT, "Tags: too large");
 }
 
-enum lt_rc rows_template(const cJSON *t, const char *region, struct model_row *row,
-                         struct rows_tag **tags, size_t *ntags, struct lt_error *err)
+enum lt_rc rows_template(const cJSON *t, const char *region, struct buf *rec, struct rows_key *key,
+                         struct lt_error *err)
 {
-    struct model_value *v = mem_calloc(TEMPLATE_PROP_COUNT, sizeof(*v));
-    row->values = v;
-    *tags = NULL;
-    *ntags = 0;
+    struct val v[TEMPLATE_PROP_COUNT];
+    memset(v, 0, sizeof(v));
+    char create_time[24];
     set_str(&v[TEMPLATE_ID], t, "LaunchTemplateId");
     set_str(&v[TEMPLATE_LAUNCH_TEMPLATE_ID], t, "LaunchTemplateId");
     set_str(&v[TEMPLATE_NAME], t, "LaunchTemplateName");
     set_str(&v[TEMPLATE_CREATED_BY], t, "CreatedBy");
     set_long(&v[TEMPLATE_DEFAULT_VERSION_NUMBER], t, "DefaultVersionNumber");
     set_long(&v[TEMPLATE_LATEST_VERSION_NUMBER], t, "LatestVersionNumber");
-    rows_set_string(&v[TEMPLATE_REGION], region);
+    set_string(&v[TEMPLATE_REGION], region);
     if (!v[TEMPLATE_ID].present || v[TEMPLATE_ID].len == 0) {
         return lt_fail(err, LT_E_INPUT, "missing LaunchTemplateId");
     }
-    LT_TRY(set_unix_time_string(&v[TEMPLATE_CREATE_TIME], t, "CreateTime", err));
-    return take_tags(t, tags, ntags, err);
+    LT_TRY(set_unix_time_string(&v[TEMPLATE_CREATE_TIME], create_time, t, "CreateTime", err));
+    size_t start = rec->len;
+    enum lt_rc rc = put_row(rec, SCHEMA_NODE_TEMPLATE, v, err);
+    if (rc == LT_OK) {
+        rc = put_tags(rec, t, err);
+    }
+    if (rc != LT_OK) {
+        buf_truncate(rec, start);
+        return rc;
+    }
+    key->template_id = v[TEMPLATE_ID].str;
+    key->number = v[TEMPLATE_LATEST_VERSION_NUMBER].num;
+    key->has_number = v[TEMPLATE_LATEST_VERSION_NUMBER].present;
+    return LT_OK;
 }
 
+/* ---- versions ---- */
+
 /* true if any interface associates a public IP, false if one says no, absent if none says. */
-static void set_associates_public_ip(struct model_value *v, const cJSON *data)
+static void set_associates_public_ip(struct val *v, const cJSON *data)
 {
     const cJSON *ni;
     cJSON_ArrayForEach(ni, json_get_array(data, "NetworkInterfaces")) {
@@ -152,7 +304,7 @@ static void set_associates_public_ip(struct model_value *v, const cJSON *data)
 }
 
 /* true when there is at least one EBS mapping and every one has Encrypted=true. */
-static void set_all_ebs_encrypted(struct model_value *v, const cJSON *data)
+static void set_all_ebs_encrypted(struct val *v, const cJSON *data)
 {
     const cJSON *bdm;
     bool all = true;
@@ -167,44 +319,52 @@ static void set_all_ebs_encrypted(struct model_value *v, const cJSON *data)
 }
 
 /* Security groups may be set for the instance or per network interface: both count. */
-static void set_security_group_ids(struct model_value *v, const cJSON *data)
+static void collect_security_group_ids(struct strset *s, const cJSON *data)
 {
-    array_add_strings(v, json_get_array(data, "SecurityGroupIds"));
+    strset_add_strings(s, json_get_array(data, "SecurityGroupIds"));
     const cJSON *ni;
     cJSON_ArrayForEach(ni, json_get_array(data, "NetworkInterfaces")) {
-        array_add_strings(v, json_get_array(ni, "Groups"));
+        strset_add_strings(s, json_get_array(ni, "Groups"));
     }
 }
 
-static enum lt_rc set_user_data(struct model_value *v, bool include, const cJSON *data,
-                                struct lt_error *err)
+/* The scratch space a version's computed values live in until its record is written. */
+struct version_scratch {
+    struct buf id;
+    struct buf user_data_sha256;
+    struct buf data_json;
+    struct strset group_ids, groups;
+    char create_time[24];
+};
+
+static enum lt_rc set_user_data(struct val *v, struct version_scratch *x, bool include,
+                                const cJSON *data, struct lt_error *err)
 {
     const char *b64 = json_get_string(data, "UserData");
     if (!b64) {
         return LT_OK;
     }
     struct buf raw = BUF_INIT(BUF_MAX_LARGE);
-    struct buf hex = BUF_INIT(HASH_SHA256_HEX_LEN + 1);
     enum lt_rc rc = hash_base64_decode(&raw, b64, strlen(b64));
     if (rc != LT_OK) {
         rc = lt_fail(err, LT_E_INPUT, "LaunchTemplateData.UserData: not valid base64");
-    } else if (hash_sha256_hex(&hex, raw.ptr ? raw.ptr : "", raw.len) != LT_OK) {
+    } else if (hash_sha256_hex(&x->user_data_sha256, raw.ptr ? raw.ptr : "", raw.len) != LT_OK) {
         rc = lt_fail(err, LT_E_INTERNAL, "cannot hash user data");
     } else {
         v[VERSION_USER_DATA_SHA256].present = true;
-        v[VERSION_USER_DATA_SHA256].str = buf_detach(&hex, &v[VERSION_USER_DATA_SHA256].len);
+        v[VERSION_USER_DATA_SHA256].str = buf_str(&x->user_data_sha256);
+        v[VERSION_USER_DATA_SHA256].len = x->user_data_sha256.len;
         if (include) {
-            rows_set_string(&v[VERSION_USER_DATA], b64);
+            set_string(&v[VERSION_USER_DATA], b64);
         }
     }
     buf_release_secret(&raw);
-    buf_release(&hex);
     return rc;
 }
 
 /* The whole LaunchTemplateData as canonical JSON; user data only when asked for. */
-static enum lt_rc set_data_json(struct model_value *v, bool include_user_data, const cJSON *data,
-                                struct lt_error *err)
+static enum lt_rc set_data_json(struct val *v, struct buf *out, bool include_user_data,
+                                const cJSON *data, struct lt_error *err)
 {
     cJSON *copy = cJSON_Duplicate(data, 1);
     if (!copy) {
@@ -213,18 +373,18 @@ static enum lt_rc set_data_json(struct model_value *v, bool include_user_data, c
     if (!include_user_data) {
         cJSON_DeleteItemFromObjectCaseSensitive(copy, "UserData");
     }
-    struct buf b = BUF_INIT(BUF_MAX_LARGE);
-    enum lt_rc rc = json_canonical(copy, &b);
+    enum lt_rc rc = json_canonical(copy, out);
     cJSON_Delete(copy);
     if (rc != LT_OK) {
         return lt_fail(err, rc, "cannot serialise LaunchTemplateData");
     }
     v->present = true;
-    v->str = buf_detach(&b, &v->len);
+    v->str = buf_str(out);
+    v->len = out->len;
     return LT_OK;
 }
 
-static void set_data_fields(struct model_value *v, const cJSON *data)
+static void set_data_fields(struct val *v, struct version_scratch *x, const cJSON *data)
 {
     const cJSON *profile = json_get_object(data, "IamInstanceProfile");
     const cJSON *monitoring = json_get_object(data, "Monitoring");
@@ -241,8 +401,10 @@ static void set_data_fields(struct model_value *v, const cJSON *data)
     set_bool(&v[VERSION_DISABLE_API_TERMINATION], data, "DisableApiTermination");
     set_str(&v[VERSION_INSTANCE_INITIATED_SHUTDOWN_BEHAVIOR], data,
             "InstanceInitiatedShutdownBehavior");
-    set_security_group_ids(&v[VERSION_SECURITY_GROUP_IDS], data);
-    array_add_strings(&v[VERSION_SECURITY_GROUPS], json_get_array(data, "SecurityGroups"));
+    collect_security_group_ids(&x->group_ids, data);
+    set_items(&v[VERSION_SECURITY_GROUP_IDS], &x->group_ids);
+    strset_add_strings(&x->groups, json_get_array(data, "SecurityGroups"));
+    set_items(&v[VERSION_SECURITY_GROUPS], &x->groups);
     set_str(&v[VERSION_HTTP_TOKENS], metadata, "HttpTokens");
     set_str(&v[VERSION_HTTP_ENDPOINT], metadata, "HttpEndpoint");
     set_long(&v[VERSION_HTTP_PUT_RESPONSE_HOP_LIMIT], metadata, "HttpPutResponseHopLimit");
@@ -250,23 +412,22 @@ static void set_data_fields(struct model_value *v, const cJSON *data)
     set_all_ebs_encrypted(&v[VERSION_ALL_EBS_ENCRYPTED], data);
 }
 
-static enum lt_rc set_version_id(struct model_value *v, struct lt_error *err)
+static enum lt_rc set_version_id(struct val *v, struct buf *id, struct lt_error *err)
 {
-    struct buf id = BUF_INIT(BUF_MAX_SMALL);
-    if (buf_printf(&id, "%s-%lld", v[VERSION_LAUNCH_TEMPLATE_ID].str,
-                   (long long)v[VERSION_VERSION_NUMBER].num) != LT_OK) {
+    if (buf_add(id, v[VERSION_LAUNCH_TEMPLATE_ID].str, v[VERSION_LAUNCH_TEMPLATE_ID].len) !=
+            LT_OK ||
+        buf_addc(id, '-') != LT_OK || buf_add_int(id, v[VERSION_VERSION_NUMBER].num) != LT_OK) {
         return lt_fail(err, LT_E_LIMIT, "LaunchTemplateId too long");
     }
     v[VERSION_ID].present = true;
-    v[VERSION_ID].str = buf_detach(&id, &v[VERSION_ID].len);
+    v[VERSION_ID].str = buf_str(id);
+    v[VERSION_ID].len = id->len;
     return LT_OK;
 }
 
-enum lt_rc rows_version(const cJSON *ver, const char *region, bool include_user_data,
-                        struct model_row *row, struct lt_error *err)
+static enum lt_rc version_values(const cJSON *ver, const char *region, bool include_user_data,
+                                 struct val *v, struct version_scratch *x, struct lt_error *err)
 {
-    struct model_value *v = mem_calloc(VERSION_PROP_COUNT, sizeof(*v));
-    row->values = v;
     set_str(&v[VERSION_LAUNCH_TEMPLATE_ID], ver, "LaunchTemplateId");
     set_long(&v[VERSION_VERSION_NUMBER], ver, "VersionNumber");
     if (!v[VERSION_LAUNCH_TEMPLATE_ID].present || v[VERSION_LAUNCH_TEMPLATE_ID].len == 0) {
@@ -275,44 +436,204 @@ enum lt_rc rows_version(const cJSON *ver, const char *region, bool include_user_
     if (!v[VERSION_VERSION_NUMBER].present || v[VERSION_VERSION_NUMBER].num < 1) {
         return lt_fail(err, LT_E_INPUT, "missing or invalid VersionNumber");
     }
-    LT_TRY(set_version_id(v, err));
+    LT_TRY(set_version_id(v, &x->id, err));
     set_str(&v[VERSION_NAME], ver, "LaunchTemplateName");
     set_str(&v[VERSION_CREATED_BY], ver, "CreatedBy");
     set_bool(&v[VERSION_DEFAULT_VERSION], ver, "DefaultVersion");
     set_str(&v[VERSION_VERSION_DESCRIPTION], ver, "VersionDescription");
-    rows_set_string(&v[VERSION_REGION], region);
-    LT_TRY(set_unix_time_string(&v[VERSION_CREATE_TIME], ver, "CreateTime", err));
+    set_string(&v[VERSION_REGION], region);
+    LT_TRY(set_unix_time_string(&v[VERSION_CREATE_TIME], x->create_time, ver, "CreateTime", err));
     const cJSON *data = json_get_object(ver, "LaunchTemplateData");
     if (!data) {
         return LT_OK;
     }
-    set_data_fields(v, data);
-    LT_TRY(set_user_data(v, include_user_data, data, err));
-    return set_data_json(&v[VERSION_LAUNCH_TEMPLATE_DATA], include_user_data, data, err);
+    set_data_fields(v, x, data);
+    LT_TRY(set_user_data(v, x, include_user_data, data, err));
+    return set_data_json(&v[VERSION_LAUNCH_TEMPLATE_DATA], &x->data_json, include_user_data, data,
+                         err);
 }
 
-void rows_release(struct model_row *row, size_t nprops)
+enum lt_rc rows_version(const cJSON *ver, const char *region, bool include_user_data,
+                        struct buf *rec, struct rows_key *key, struct lt_error *err)
 {
-    if (!row->values) {
-        return;
-    }
-    for (size_t i = 0; i < nprops; i++) {
-        struct model_value *v = &row->values[i];
-        mem_free(v->str);
-        for (size_t k = 0; k < v->nitems; k++) {
-            mem_free(v->items[k]);
+    struct val v[VERSION_PROP_COUNT];
+    memset(v, 0, sizeof(v));
+    struct version_scratch x;
+    buf_init(&x.id, BUF_MAX_SMALL);
+    buf_init(&x.user_data_sha256, HASH_SHA256_HEX_LEN + 1);
+    buf_init(&x.data_json, BUF_MAX_LARGE);
+    strset_init(&x.group_ids);
+    strset_init(&x.groups);
+    v[VERSION_SECURITY_GROUP_IDS].items = &x.group_ids;
+    v[VERSION_SECURITY_GROUPS].items = &x.groups;
+    enum lt_rc rc = version_values(ver, region, include_user_data, v, &x, err);
+    if (rc == LT_OK) {
+        size_t start = rec->len;
+        rc = put_row(rec, SCHEMA_NODE_VERSION, v, err);
+        if (rc != LT_OK) {
+            buf_truncate(rec, start);
         }
-        mem_free(v->items);
     }
-    mem_free(row->values);
-    row->values = NULL;
+    if (rc == LT_OK) {
+        key->template_id = v[VERSION_LAUNCH_TEMPLATE_ID].str;
+        key->number = v[VERSION_VERSION_NUMBER].num;
+        key->has_number = true;
+    }
+    buf_release(&x.id);
+    buf_release(&x.user_data_sha256);
+    buf_release(&x.data_json);
+    strset_release(&x.group_ids);
+    strset_release(&x.groups);
+    return rc;
 }
 
-void rows_tags_release(struct rows_tag *tags, size_t ntags)
+/* ---- decoding ---- */
+
+struct reader {
+    char *rec;
+    size_t len, at;
+};
+
+static bool get(struct reader *r, void *out, size_t n)
 {
-    for (size_t i = 0; i < ntags; i++) {
-        mem_free(tags[i].key);
-        mem_free(tags[i].value);
+    if (n > r->len - r->at) {
+        return false;
     }
-    mem_free(tags);
+    memcpy(out, r->rec + r->at, n);
+    r->at += n;
+    return true;
+}
+
+/* A string in place: *s points into the record (NUL-terminated there). */
+static bool get_string(struct reader *r, char **s, size_t *n)
+{
+    uint32_t len;
+    if (!get(r, &len, sizeof(len)) || (size_t)len >= r->len - r->at ||
+        r->rec[r->at + len] != '\0') {
+        return false;
+    }
+    *s = r->rec + r->at;
+    *n = len;
+    r->at += (size_t)len + 1;
+    return true;
+}
+
+static void ptrs_reserve(struct rows_ptrs *p, size_t n)
+{
+    if (p->cap < n) {
+        mem_free(p->p);
+        p->p = mem_calloc(n, sizeof(*p->p));
+        p->cap = n;
+    }
+}
+
+void rows_ptrs_release(struct rows_ptrs *p)
+{
+    mem_free(p->p);
+    p->p = NULL;
+    p->cap = 0;
+}
+
+static bool get_value(struct reader *r, enum schema_type type, struct model_value *v,
+                      struct rows_ptrs *ptrs, size_t *used)
+{
+    unsigned char present;
+    memset(v, 0, sizeof(*v));
+    if (!get(r, &present, 1) || present > REC_PRESENT) {
+        return false;
+    }
+    if (present == REC_ABSENT) {
+        return true;
+    }
+    v->present = true;
+    switch (type) {
+    case SCHEMA_STRING:
+        return get_string(r, &v->str, &v->len);
+    case SCHEMA_LONG:
+        return get(r, &v->num, sizeof(v->num));
+    case SCHEMA_BOOLEAN: {
+        unsigned char b;
+        if (!get(r, &b, 1)) {
+            return false;
+        }
+        v->flag = b != 0;
+        return true;
+    }
+    case SCHEMA_STRING_ARRAY: {
+        uint32_t n;
+        if (!get(r, &n, sizeof(n)) || n > ptrs->cap - *used) {
+            return false;
+        }
+        v->items = ptrs->p + *used;
+        v->nitems = n;
+        *used += n;
+        for (uint32_t i = 0; i < n; i++) {
+            size_t len;
+            if (!get_string(r, &v->items[i], &len)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    }
+    return false;
+}
+
+enum lt_rc rows_decode(char *rec, size_t len, enum schema_node_kind k, struct model_value *values,
+                       struct rows_ptrs *ptrs, size_t *end, struct lt_error *err)
+{
+    const struct schema_node *n = &schema_nodes[k];
+    /* Every array element takes at least 5 bytes (length and NUL): room for all of them. */
+    ptrs_reserve(ptrs, len / 5 + 1);
+    struct reader r = {rec, len, 0};
+    size_t used = 0;
+    for (size_t i = 0; i < n->nprops; i++) {
+        if (!get_value(&r, n->props[i].type, &values[i], ptrs, &used)) {
+            return lt_fail(err, LT_E_INTERNAL, "broken %s row record", n->label);
+        }
+    }
+    *end = r.at;
+    return LT_OK;
+}
+
+bool rows_tags_begin(struct rows_tags *t, const char *rec, size_t len, size_t at)
+{
+    t->rec = rec;
+    t->len = len;
+    t->at = at;
+    t->left = 0;
+    if (at > len || len - at < sizeof(t->left)) {
+        return false;
+    }
+    memcpy(&t->left, rec + at, sizeof(t->left));
+    t->at += sizeof(t->left);
+    return true;
+}
+
+/* A string of a const record: checked like get_string. */
+static bool tag_string(struct rows_tags *t, const char **s, size_t *n)
+{
+    uint32_t len;
+    if (t->len - t->at < sizeof(len)) {
+        return false;
+    }
+    memcpy(&len, t->rec + t->at, sizeof(len));
+    t->at += sizeof(len);
+    if ((size_t)len >= t->len - t->at || t->rec[t->at + len] != '\0') {
+        return false;
+    }
+    *s = t->rec + t->at;
+    *n = len;
+    t->at += (size_t)len + 1;
+    return true;
+}
+
+bool rows_tags_next(struct rows_tags *t, const char **key, size_t *key_len, const char **value,
+                    size_t *value_len)
+{
+    if (t->left == 0 || !tag_string(t, key, key_len) || !tag_string(t, value, value_len)) {
+        return false;
+    }
+    t->left--;
+    return true;
 }

@@ -133,15 +133,15 @@ static enum lt_rc node_header(struct csv_file *f, const struct schema_node *n, s
 }
 
 static enum lt_rc node_row(struct csv_file *f, const struct schema_node *n,
-                           const struct model_row *row, struct lt_error *err)
+                           const struct model_value *values, struct lt_error *err)
 {
     const char *labels[2] = {n->label, n->extra_label};
     struct buf what = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_printf(&what, "%s '%s'", n->label, row->values[0].str);
+    enum lt_rc rc = buf_printf(&what, "%s '%s'", n->label, values[0].str);
     if (rc != LT_OK) {
         return lt_fail(err, LT_E_LIMIT, "%s: id too long", n->file);
     }
-    rc = add_value(f, &n->props[0], &row->values[0], buf_str(&what), err);
+    rc = add_value(f, &n->props[0], &values[0], buf_str(&what), err);
     if (rc == LT_OK) {
         rc = add_raw(f, ",", buf_str(&what), err);
     }
@@ -151,7 +151,7 @@ static enum lt_rc node_row(struct csv_file *f, const struct schema_node *n,
     for (size_t i = 1; rc == LT_OK && i < n->nprops; i++) {
         rc = add_raw(f, ",", buf_str(&what), err);
         if (rc == LT_OK) {
-            rc = add_value(f, &n->props[i], &row->values[i], buf_str(&what), err);
+            rc = add_value(f, &n->props[i], &values[i], buf_str(&what), err);
         }
     }
     if (rc == LT_OK) {
@@ -162,15 +162,19 @@ static enum lt_rc node_row(struct csv_file *f, const struct schema_node *n,
     return rc;
 }
 
-static enum lt_rc write_nodes(struct snapdir *d, const struct model *m, enum schema_node_kind k,
-                              bool *multiline, struct lt_error *err)
+static enum lt_rc write_nodes(struct snapdir *d, const struct model *m, struct model_reader *r,
+                              enum schema_node_kind k, bool *multiline, struct lt_error *err)
 {
     const struct schema_node *n = &schema_nodes[k];
     struct csv_file f;
     LT_TRY(open_file(d, &f, n->file, err));
     enum lt_rc rc = node_header(&f, n, err);
     for (size_t i = 0; rc == LT_OK && i < m->nnodes[k]; i++) {
-        rc = node_row(&f, n, &m->nodes[k][i], err);
+        const struct model_value *values;
+        rc = model_read_node(r, k, i, &values, err);
+        if (rc == LT_OK) {
+            rc = node_row(&f, n, values, err);
+        }
     }
     if (rc != LT_OK) {
         abort_file(&f);
@@ -180,8 +184,8 @@ static enum lt_rc write_nodes(struct snapdir *d, const struct model *m, enum sch
     return close_file(d, &f, n->file, err);
 }
 
-static enum lt_rc write_rels(struct snapdir *d, const struct model *m, enum schema_rel_kind k,
-                             bool *multiline, struct lt_error *err)
+static enum lt_rc write_rels(struct snapdir *d, const struct model *m, struct model_reader *reader,
+                             enum schema_rel_kind k, bool *multiline, struct lt_error *err)
 {
     const struct schema_rel *r = &schema_rels[k];
     struct csv_file f;
@@ -197,8 +201,12 @@ static enum lt_rc write_rels(struct snapdir *d, const struct model *m, enum sche
         rc = end_line(&f, r->file, err);
     }
     for (size_t i = 0; rc == LT_OK && i < m->nrels[k]; i++) {
-        const struct model_rel *rel = &m->rels[k][i];
-        rc = add_string(&f, rel->from, strlen(rel->from), r->file, err);
+        struct model_rel rel_;
+        const struct model_rel *rel = &rel_;
+        rc = model_read_rel(reader, k, i, &rel_, err);
+        if (rc == LT_OK) {
+            rc = add_string(&f, rel->from, strlen(rel->from), r->file, err);
+        }
         if (rc == LT_OK) {
             rc = add_raw(&f, ",", r->file, err);
         }
@@ -312,12 +320,16 @@ static enum lt_rc write_argfile(struct snapdir *d, bool multiline, struct lt_err
 enum lt_rc csv_out_write(struct snapdir *d, const struct model *m, struct lt_error *err)
 {
     bool multiline = false;
-    for (int k = 0; k < SCHEMA_NODE_COUNT; k++) {
-        LT_TRY(write_nodes(d, m, (enum schema_node_kind)k, &multiline, err));
+    struct model_reader *r = model_reader_new(m);
+    enum lt_rc rc = LT_OK;
+    for (int k = 0; rc == LT_OK && k < SCHEMA_NODE_COUNT; k++) {
+        rc = write_nodes(d, m, r, (enum schema_node_kind)k, &multiline, err);
     }
-    for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
-        LT_TRY(write_rels(d, m, (enum schema_rel_kind)k, &multiline, err));
+    for (int k = 0; rc == LT_OK && k < SCHEMA_REL_COUNT; k++) {
+        rc = write_rels(d, m, r, (enum schema_rel_kind)k, &multiline, err);
     }
+    model_reader_free(r);
+    LT_TRY(rc);
     LT_TRY(write_tombstones(d, m, err));
     return write_argfile(d, multiline, err);
 }

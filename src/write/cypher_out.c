@@ -134,16 +134,16 @@ static enum lt_rc literal_value(struct buf *b, enum schema_type type, const stru
 
 /* {name: value, ...} with absent values left out (row.x is then null, as Cartography sets). */
 static enum lt_rc literal_node_row(struct buf *b, const struct schema_node *n,
-                                   const struct model_row *row)
+                                   const struct model_value *values)
 {
     LT_TRY(buf_addc(b, '{'));
     bool first = true;
     for (size_t i = 0; i < n->nprops; i++) {
-        if (!row->values[i].present) {
+        if (!values[i].present) {
             continue;
         }
         LT_TRY(buf_printf(b, "%s%s: ", first ? "" : ", ", n->props[i].name));
-        LT_TRY(literal_value(b, n->props[i].type, &row->values[i]));
+        LT_TRY(literal_value(b, n->props[i].type, &values[i]));
         first = false;
     }
     return buf_addc(b, '}');
@@ -169,42 +169,50 @@ static enum lt_rc literal_tombstone_row(struct buf *b, const struct model_tombst
     return buf_addc(b, '}');
 }
 
-/* One row of any table, by index. */
+/*
+ * One row of any table, by index. A failed read sets err; an escaper's
+ * failure only returns its code.
+ */
 struct row_source {
-    enum lt_rc (*literal)(struct buf *b, const void *table, size_t i);
-    const void *table;
+    enum lt_rc (*literal)(struct buf *b, const struct row_source *src, size_t i,
+                          struct lt_error *err);
+    struct model_reader *reader;
+    int kind; /* enum schema_node_kind or schema_rel_kind */
+    const struct model_tombstone *tombstones;
     size_t n;
 };
 
-struct node_table {
-    const struct schema_node *schema;
-    const struct model_row *rows;
-};
-
-static enum lt_rc node_literal(struct buf *b, const void *table, size_t i)
+static enum lt_rc node_literal(struct buf *b, const struct row_source *src, size_t i,
+                               struct lt_error *err)
 {
-    const struct node_table *t = table;
-    return literal_node_row(b, t->schema, &t->rows[i]);
+    const struct model_value *values;
+    LT_TRY(model_read_node(src->reader, (enum schema_node_kind)src->kind, i, &values, err));
+    return literal_node_row(b, &schema_nodes[src->kind], values);
 }
 
-static enum lt_rc rel_literal(struct buf *b, const void *table, size_t i)
+static enum lt_rc rel_literal(struct buf *b, const struct row_source *src, size_t i,
+                              struct lt_error *err)
 {
-    return literal_rel_row(b, &((const struct model_rel *)table)[i]);
+    struct model_rel rel;
+    LT_TRY(model_read_rel(src->reader, (enum schema_rel_kind)src->kind, i, &rel, err));
+    return literal_rel_row(b, &rel);
 }
 
-static enum lt_rc tombstone_literal(struct buf *b, const void *table, size_t i)
+static enum lt_rc tombstone_literal(struct buf *b, const struct row_source *src, size_t i,
+                                    struct lt_error *err)
 {
-    return literal_tombstone_row(b, &((const struct model_tombstone *)table)[i]);
+    (void)err;
+    return literal_tombstone_row(b, &src->tombstones[i]);
 }
 
 /* "[\n  {row},\n  {row}\n]" for rows [first, end). */
 static enum lt_rc literal_rows(struct buf *b, const struct row_source *src, size_t first,
-                               size_t end)
+                               size_t end, struct lt_error *err)
 {
     LT_TRY(buf_adds(b, "[\n"));
     for (size_t i = first; i < end; i++) {
         LT_TRY(buf_adds(b, "  "));
-        LT_TRY(src->literal(b, src->table, i));
+        LT_TRY(src->literal(b, src, i, err));
         LT_TRY(buf_adds(b, i + 1 < end ? ",\n" : "\n"));
     }
     return buf_addc(b, ']');
@@ -216,11 +224,11 @@ static enum lt_rc emit_statement(struct script *s, const struct tmpl *t,
 {
     struct buf rows = BUF_INIT(STATEMENT_MAX);
     struct buf out = BUF_INIT(STATEMENT_MAX);
-    enum lt_rc rc = literal_rows(&rows, src, first, end);
-    if (rc != LT_OK) {
+    enum lt_rc rc = literal_rows(&rows, src, first, end, err);
+    if (rc != LT_OK && err->code == LT_OK) {
         rc = lt_fail(err, rc == LT_E_INPUT ? LT_E_INPUT : LT_E_LIMIT,
                      "'%s': rows cannot be written as Cypher literals", t->name);
-    } else {
+    } else if (rc == LT_OK) {
         struct tmpl_var v = {"rows", buf_str(&rows), rows.len, true};
         rc = tmpl_render(t, &v, 1, &out, err);
     }
@@ -251,12 +259,15 @@ static enum lt_rc emit_table(struct script *s, const struct tmpl *t, const struc
 }
 
 /* [{account_id: 'x', regions: ['a', 'b']}, ...] for every account with a complete region. */
-static enum lt_rc literal_scopes(struct buf *b, const struct model *m, size_t *count)
+static enum lt_rc literal_scopes(struct buf *b, const struct model *m, struct model_reader *r,
+                                 size_t *count, struct lt_error *err)
 {
     *count = 0;
     LT_TRY(buf_adds(b, "[\n"));
     for (size_t i = 0; i < m->nnodes[SCHEMA_NODE_ACCOUNT]; i++) {
-        const char *account = m->nodes[SCHEMA_NODE_ACCOUNT][i].values[ACCOUNT_ID].str;
+        const struct model_value *values;
+        LT_TRY(model_read_node(r, SCHEMA_NODE_ACCOUNT, i, &values, err));
+        const char *account = values[ACCOUNT_ID].str;
         LT_TRY(buf_adds(b, *count ? ",\n  {account_id: " : "  {account_id: "));
         LT_TRY(esc_cypher_string(b, account, strlen(account)));
         LT_TRY(buf_adds(b, ", regions: ["));
@@ -276,15 +287,15 @@ static enum lt_rc literal_scopes(struct buf *b, const struct model *m, size_t *c
 }
 
 static enum lt_rc emit_cleanup(struct script *s, const struct templates *t, const struct model *m,
-                               struct lt_error *err)
+                               struct model_reader *r, struct lt_error *err)
 {
     struct buf scopes = BUF_INIT(STATEMENT_MAX);
     struct buf out = BUF_INIT(STATEMENT_MAX);
     size_t count = 0;
-    enum lt_rc rc = literal_scopes(&scopes, m, &count);
-    if (rc != LT_OK) {
+    enum lt_rc rc = literal_scopes(&scopes, m, r, &count, err);
+    if (rc != LT_OK && err->code == LT_OK) {
         rc = lt_fail(err, LT_E_LIMIT, "cleanup scopes too large");
-    } else if (count > 0) {
+    } else if (rc == LT_OK && count > 0) {
         struct tmpl_var v = {"scopes", buf_str(&scopes), scopes.len, true};
         rc = tmpl_render(&t->fixed[T_CLEANUP], &v, 1, &out, err);
         if (rc == LT_OK) {
@@ -302,23 +313,31 @@ static enum lt_rc emit_cleanup(struct script *s, const struct templates *t, cons
     return rc;
 }
 
+static enum lt_rc write_tables(struct script *s, const struct templates *t, const struct model *m,
+                               struct model_reader *r, struct lt_error *err)
+{
+    for (int k = 0; k < SCHEMA_NODE_COUNT; k++) {
+        struct row_source src = {node_literal, r, k, NULL, m->nnodes[k]};
+        LT_TRY(emit_table(s, &t->nodes[k], &src, err));
+    }
+    for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
+        struct row_source src = {rel_literal, r, k, NULL, m->nrels[k]};
+        LT_TRY(emit_table(s, &t->rels[k], &src, err));
+    }
+    struct row_source gone = {tombstone_literal, r, 0, m->tombstones, m->ntombstones};
+    LT_TRY(emit_table(s, &t->fixed[T_TOMBSTONES], &gone, err));
+    return emit_cleanup(s, t, m, r, err);
+}
+
 static enum lt_rc write_snapshot(struct script *s, const struct templates *t, const struct model *m,
                                  const struct cypher_out_options *o, struct lt_error *err)
 {
     LT_TRY(emit_header(s, t, o, err));
     LT_TRY(emit_plain(s, &t->fixed[T_INDEXES], err));
-    for (int k = 0; k < SCHEMA_NODE_COUNT; k++) {
-        struct node_table table = {&schema_nodes[k], m->nodes[k]};
-        struct row_source src = {node_literal, &table, m->nnodes[k]};
-        LT_TRY(emit_table(s, &t->nodes[k], &src, err));
-    }
-    for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
-        struct row_source src = {rel_literal, m->rels[k], m->nrels[k]};
-        LT_TRY(emit_table(s, &t->rels[k], &src, err));
-    }
-    struct row_source gone = {tombstone_literal, m->tombstones, m->ntombstones};
-    LT_TRY(emit_table(s, &t->fixed[T_TOMBSTONES], &gone, err));
-    return emit_cleanup(s, t, m, err);
+    struct model_reader *r = model_reader_new(m);
+    enum lt_rc rc = write_tables(s, t, m, r, err);
+    model_reader_free(r);
+    return rc;
 }
 
 static enum lt_rc write_post_import(struct script *s, const struct templates *t,

@@ -3,6 +3,7 @@
 
 #include "base/json.h"
 #include "model/model.h"
+#include "model/rowstore.h"
 #include "tap.h"
 
 static cJSON *parse(const char *text)
@@ -51,19 +52,60 @@ static enum lt_rc finish(struct model *m)
     return rc;
 }
 
+/* Rows are read through one reader; done() frees it before its model goes. */
+static struct model_reader *reader;
+
+static const struct model_value *node_prop(const struct model *m, enum schema_node_kind k,
+                                           size_t row, int prop)
+{
+    static const struct model_value absent;
+    if (!reader) {
+        reader = model_reader_new(m);
+    }
+    const struct model_value *values = NULL;
+    struct lt_error err = LT_ERROR_INIT;
+    if (!EXPECT_OK(model_read_node(reader, k, row, &values, &err))) {
+        tap_note("model_read_node: %s", lt_error_message(&err));
+    }
+    lt_error_release(&err);
+    return values ? &values[prop] : &absent;
+}
+
 static const struct model_value *version_prop(const struct model *m, size_t row, int prop)
 {
-    return &m->nodes[SCHEMA_NODE_VERSION][row].values[prop];
+    return node_prop(m, SCHEMA_NODE_VERSION, row, prop);
+}
+
+static struct model_rel rel_of(const struct model *m, enum schema_rel_kind k, size_t i)
+{
+    struct model_rel rel = {"", ""};
+    if (!reader) {
+        reader = model_reader_new(m);
+    }
+    struct lt_error err = LT_ERROR_INIT;
+    EXPECT_OK(model_read_rel(reader, k, i, &rel, &err));
+    lt_error_release(&err);
+    return rel;
+}
+
+static void done(struct model *m)
+{
+    model_reader_free(reader);
+    reader = NULL;
+    model_release(m);
 }
 
 #define LT_A "lt-0aaaaaaaaaaaaaaaa"
 #define LT_B "lt-0bbbbbbbbbbbbbbbb"
 #define LT_C "lt-0cccccccccccccccc"
 
-static void test_rules(void)
+/* row_memory 1: every row spills to the temporary file; 0: they stay in memory. */
+static void test_rules(size_t row_memory)
 {
     struct model m;
-    model_init(&m, NULL);
+    struct model_options o = {false, row_memory, NULL};
+    tap_note("rules, rows %s", row_memory == 1 ? "spilled" : "in memory");
+    model_init(&m, &o);
     size_t s = model_scope(&m, "123456789012", "us-east-1");
     EXPECT_INT(model_scope(&m, "123456789012", "us-east-1"), s);
     EXPECT_OK(add_templates(&m, s,
@@ -92,10 +134,10 @@ static void test_rules(void)
     EXPECT_OK(finish(&m));
     /* Templates sorted by id; C has no version: tombstoned, not a node. */
     EXPECT_INT(m.nnodes[SCHEMA_NODE_TEMPLATE], 2);
-    EXPECT_STR(m.nodes[SCHEMA_NODE_TEMPLATE][0].values[TEMPLATE_ID].str, LT_A);
-    EXPECT_STR(m.nodes[SCHEMA_NODE_TEMPLATE][0].values[TEMPLATE_NAME].str, "a");
-    EXPECT_STR(m.nodes[SCHEMA_NODE_TEMPLATE][1].values[TEMPLATE_CREATE_TIME].str, "1634020072");
-    EXPECT_STR(m.nodes[SCHEMA_NODE_TEMPLATE][1].values[TEMPLATE_REGION].str, "us-east-1");
+    EXPECT_STR(node_prop(&m, SCHEMA_NODE_TEMPLATE, 0, TEMPLATE_ID)->str, LT_A);
+    EXPECT_STR(node_prop(&m, SCHEMA_NODE_TEMPLATE, 0, TEMPLATE_NAME)->str, "a");
+    EXPECT_STR(node_prop(&m, SCHEMA_NODE_TEMPLATE, 1, TEMPLATE_CREATE_TIME)->str, "1634020072");
+    EXPECT_STR(node_prop(&m, SCHEMA_NODE_TEMPLATE, 1, TEMPLATE_REGION)->str, "us-east-1");
     EXPECT_INT(m.ntombstones, 1);
     EXPECT_STR(m.tombstones[0].id, LT_C);
     EXPECT_STR(m.tombstones[0].name, "c");
@@ -109,18 +151,19 @@ static void test_rules(void)
     EXPECT_INT(m.stats.versions_without_template, 1);
     EXPECT_INT(m.stats.duplicate_versions, 1);
     EXPECT_INT(m.stats.duplicate_templates, 1);
+    EXPECT_INT(rowstore_spilled(&m.store), row_memory == 1);
     /* One shared tag node, two TAGGED edges. */
     EXPECT_INT(m.nnodes[SCHEMA_NODE_TAG], 1);
-    EXPECT_STR(m.nodes[SCHEMA_NODE_TAG][0].values[TAG_ID].str, "env:prod");
+    EXPECT_STR(node_prop(&m, SCHEMA_NODE_TAG, 0, TAG_ID)->str, "env:prod");
     EXPECT_INT(m.nrels[SCHEMA_REL_TEMPLATE_TAG], 2);
     EXPECT_INT(m.nnodes[SCHEMA_NODE_ACCOUNT], 1);
     EXPECT_INT(m.nrels[SCHEMA_REL_ACCOUNT_TEMPLATE], 2);
     EXPECT_INT(m.nrels[SCHEMA_REL_ACCOUNT_VERSION], 3);
     /* VERSION edges follow version order, not byte order of the ids. */
     EXPECT_INT(m.nrels[SCHEMA_REL_TEMPLATE_VERSION], 3);
-    EXPECT_STR(m.rels[SCHEMA_REL_TEMPLATE_VERSION][1].to, LT_B "-2");
-    EXPECT_STR(m.rels[SCHEMA_REL_TEMPLATE_VERSION][2].to, LT_B "-10");
-    model_release(&m);
+    EXPECT_STR(rel_of(&m, SCHEMA_REL_TEMPLATE_VERSION, 1).to, LT_B "-2");
+    EXPECT_STR(rel_of(&m, SCHEMA_REL_TEMPLATE_VERSION, 2).to, LT_B "-10");
+    done(&m);
 }
 
 static void test_scopes(void)
@@ -139,7 +182,7 @@ static void test_scopes(void)
     /* A failed region contributes nothing: no template, no tombstone. */
     EXPECT_INT(m.nnodes[SCHEMA_NODE_TEMPLATE], 1);
     EXPECT_INT(m.ntombstones, 0);
-    model_release(&m);
+    done(&m);
 
     /* The same template id in two regions is an error, not a silent merge. */
     model_init(&m, NULL);
@@ -155,7 +198,7 @@ static void test_scopes(void)
                "launch template '" LT_A "' appears in two places: account 111111111111 region "
                "us-east-1 and account 222222222222 region us-east-1");
     lt_error_release(&err);
-    model_release(&m);
+    done(&m);
 
     /* An explicit tombstone removes the template and its versions. */
     model_init(&m, NULL);
@@ -172,7 +215,7 @@ static void test_scopes(void)
     EXPECT_INT(m.ntombstones, 1);
     EXPECT_STR(m.tombstones[0].name, "x"); /* the listing's name fills in */
     EXPECT_STR(m.tombstones[0].reason, "InvalidLaunchTemplateId.NotFound");
-    model_release(&m);
+    done(&m);
 }
 
 static const char version_with_data[] =
@@ -191,7 +234,7 @@ static const char version_with_data[] =
 static void test_version_fields(bool include_user_data)
 {
     struct model m;
-    struct model_options o = {include_user_data};
+    struct model_options o = {include_user_data, 0, NULL};
     model_init(&m, &o);
     size_t s = model_scope(&m, "123456789012", "eu-west-1");
     EXPECT_OK(add_templates(&m, s, "[{\"LaunchTemplateId\":\"" LT_A "\"}]"));
@@ -224,7 +267,7 @@ static void test_version_fields(bool include_user_data)
     EXPECT_INT(strstr(data, "aGVsbG8=") != NULL, include_user_data);
     /* Canonical JSON: keys sorted. */
     EXPECT(strncmp(data, "{\"BlockDeviceMappings\":", 23) == 0);
-    model_release(&m);
+    done(&m);
 }
 
 static void test_bad_values(void)
@@ -246,12 +289,13 @@ static void test_bad_values(void)
                "LaunchTemplates[0]: CreateTime: invalid timestamp 'yesterday'");
     cJSON_Delete(j);
     lt_error_release(&err);
-    model_release(&m);
+    done(&m);
 }
 
 int main(void)
 {
-    test_rules();
+    test_rules(0);
+    test_rules(1);
     test_scopes();
     test_version_fields(false);
     test_version_fields(true);
