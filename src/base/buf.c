@@ -80,7 +80,10 @@ static enum lt_rc buf_grow(struct buf *b, size_t n)
 
 enum lt_rc buf_add(struct buf *b, const void *data, size_t n)
 {
-    LT_TRY(buf_grow(b, n));
+    /* Room already there (the usual case for a reused buffer): no call to buf_grow. */
+    if (n >= b->alloc - b->len || n > b->max - b->len) {
+        LT_TRY(buf_grow(b, n));
+    }
     if (n) {
         memcpy(b->ptr + b->len, data, n);
     }
@@ -102,6 +105,15 @@ enum lt_rc buf_addc(struct buf *b, char c)
 enum lt_rc buf_addb(struct buf *b, const struct buf *other)
 {
     return buf_add(b, buf_str(other), other->len);
+}
+
+enum lt_rc buf_extend(struct buf *b, size_t n, char **at)
+{
+    LT_TRY(buf_grow(b, n));
+    *at = b->ptr + b->len;
+    b->len += n;
+    b->ptr[b->len] = '\0';
+    return LT_OK;
 }
 
 enum lt_rc buf_add_int(struct buf *b, int64_t n)

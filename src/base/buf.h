@@ -53,6 +53,11 @@ LT_MUST_CHECK enum lt_rc buf_add(struct buf *b, const void *data, size_t n);
 LT_MUST_CHECK enum lt_rc buf_adds(struct buf *b, const char *s);
 LT_MUST_CHECK enum lt_rc buf_addc(struct buf *b, char c);
 LT_MUST_CHECK enum lt_rc buf_addb(struct buf *b, const struct buf *other);
+/*
+ * Makes the buffer n bytes longer and points *at to them, for the caller to
+ * fill (their content is undefined until then; the NUL follows them).
+ */
+LT_MUST_CHECK enum lt_rc buf_extend(struct buf *b, size_t n, char **at);
 /* Appends the decimal form of n (as "%lld" prints it). */
 LT_MUST_CHECK enum lt_rc buf_add_int(struct buf *b, int64_t n);
 LT_MUST_CHECK enum lt_rc buf_printf(struct buf *b, const char *fmt, ...) LT_PRINTF(2, 3);

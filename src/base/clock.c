@@ -166,11 +166,32 @@ static struct civil to_civil(int64_t t)
     return c;
 }
 
+/* Writes the n lowest decimal digits of v at p, zero-padded. */
+static void put_digits(char *p, unsigned v, int n)
+{
+    while (n-- > 0) {
+        p[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 enum lt_rc clock_format_iso8601_ms(struct buf *out, int64_t t, int millis)
 {
     struct civil c = to_civil(t);
-    return buf_printf(out, "%04lld-%02u-%02uT%02u:%02u:%02u.%03dZ", (long long)c.y, c.m, c.d, c.hh,
-                      c.mm, c.ss, millis);
+    if (c.y < 0 || c.y > 9999 || millis < 0 || millis > 999) {
+        return buf_printf(out, "%04lld-%02u-%02uT%02u:%02u:%02u.%03dZ", (long long)c.y, c.m, c.d,
+                          c.hh, c.mm, c.ss, millis);
+    }
+    /* The common case without printf: timestamps are formatted for every value read. */
+    char s[] = "YYYY-MM-DDTHH:MM:SS.mmmZ";
+    put_digits(s, (unsigned)c.y, 4);
+    put_digits(s + 5, c.m, 2);
+    put_digits(s + 8, c.d, 2);
+    put_digits(s + 11, c.hh, 2);
+    put_digits(s + 14, c.mm, 2);
+    put_digits(s + 17, c.ss, 2);
+    put_digits(s + 20, (unsigned)millis, 3);
+    return buf_add(out, s, sizeof(s) - 1);
 }
 
 enum lt_rc clock_format_iso8601(struct buf *out, int64_t t)

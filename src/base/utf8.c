@@ -1,5 +1,7 @@
 #include "base/utf8.h"
 
+#include <string.h>
+
 size_t utf8_decode(const char *str, size_t avail, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -44,10 +46,27 @@ size_t utf8_sequence_length(const char *s, size_t avail)
     return utf8_decode(s, avail, &cp);
 }
 
+/* True when none of the 8 bytes at s has its high bit set (all ASCII). */
+static bool ascii8(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, sizeof(w));
+    return (w & 0x8080808080808080ULL) == 0;
+}
+
 bool utf8_valid(const char *s, size_t n, size_t *bad_offset)
 {
     size_t i = 0;
     while (i < n) {
+        /* Most text is ASCII: skip it eight bytes at a time. */
+        if (n - i >= 8 && ascii8(s + i)) {
+            i += 8;
+            continue;
+        }
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
         size_t k = utf8_sequence_length(s + i, n - i);
         if (k == 0) {
             if (bad_offset) {
