@@ -1,5 +1,6 @@
 #include "base/json.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -75,27 +76,42 @@ static void sort_keys(cJSON *item)
 }
 
 /*
- * cJSON 1.7.15 prints numbers with "%1.15g" and loses digits of integers from
- * 10^15 up (9007199254740992 becomes 9.00719925474099e+15). Such integers are
- * turned into raw nodes holding their exact decimal digits before printing.
+ * cJSON 1.7.15 prints numbers with "%1.15g" (then reads them back with
+ * sscanf to check) and loses digits of integers from 10^15 up
+ * (9007199254740992 becomes 9.00719925474099e+15). Integers are turned into
+ * raw nodes holding their exact decimal digits before printing: below 10^15
+ * that is the text "%1.15g" gives, without printf and sscanf for every
+ * number; from 10^15 up it is the only exact one. Negative zero keeps
+ * cJSON's "-0".
  */
-static void exact_large_integers(cJSON *item)
+static void exact_integers(cJSON *item)
 {
-    for (cJSON *c = item; c; c = c->next) {
-        if (c->child) {
-            exact_large_integers(c->child);
-        }
-        double d = c->valuedouble;
-        if (!cJSON_IsNumber(c) || !isfinite(d) || d != floor(d) || fabs(d) < 1e15 ||
-            fabs(d) >= 9223372036854775808.0) {
-            continue;
-        }
-        struct buf digits = BUF_INIT(32);
-        if (buf_printf(&digits, "%lld", (long long)d) == LT_OK) {
-            c->type = cJSON_Raw;
-            c->valuestring = buf_detach(&digits, NULL);
-        }
-        buf_release(&digits);
+    for (cJSON *c = item->child; c; c = c->next) {
+        exact_integers(c);
+    }
+    double d = item->valuedouble;
+    if (!cJSON_IsNumber(item) || !isfinite(d) || d != floor(d) ||
+        fabs(d) >= 9223372036854775808.0 || (d == 0 && signbit(d))) {
+        return;
+    }
+    struct buf digits = BUF_INIT(32);
+    if (buf_add_int(&digits, (int64_t)d) == LT_OK) {
+        item->type = (item->type & ~0xFF) | cJSON_Raw; /* keeps the flags (a constant key) */
+        item->valuestring = buf_detach(&digits, NULL);
+    }
+    buf_release(&digits);
+}
+
+/* Turns the raw nodes exact_integers made back into numbers (valuedouble never changed). */
+static void numbers_again(cJSON *item)
+{
+    for (cJSON *c = item->child; c; c = c->next) {
+        numbers_again(c);
+    }
+    if (cJSON_IsRaw(item)) {
+        mem_free(item->valuestring);
+        item->valuestring = NULL;
+        item->type = (item->type & ~0xFF) | cJSON_Number;
     }
 }
 
@@ -109,19 +125,42 @@ static enum lt_rc print_into(char *text, struct buf *out)
     return rc;
 }
 
+/* First guess of the room canonical text needs; more is tried when it is not enough. */
+#define CANONICAL_ROOM ((size_t)16 * 1024)
+
+static enum lt_rc print_canonical(cJSON *item, struct buf *out)
+{
+    /* Printed straight into out's spare room: no allocation and no copy for the usual sizes. */
+    size_t start = out->len;
+    for (size_t room = CANONICAL_ROOM; room <= out->max - start && room <= (size_t)INT_MAX;
+         room *= 4) {
+        char *at;
+        LT_TRY(buf_extend(out, room, &at));
+        if (cJSON_PrintPreallocated(item, at, (int)room, 0)) {
+            buf_truncate(out, start + strlen(at));
+            return LT_OK;
+        }
+        buf_truncate(out, start);
+    }
+    return print_into(cJSON_PrintUnformatted(item), out);
+}
+
 enum lt_rc json_canonical(cJSON *item, struct buf *out)
 {
     sort_keys(item);
-    exact_large_integers(item);
-    return print_into(cJSON_PrintUnformatted(item), out);
+    exact_integers(item);
+    enum lt_rc rc = print_canonical(item, out);
+    numbers_again(item);
+    return rc;
 }
 
 enum lt_rc json_pretty(cJSON *item, struct buf *out)
 {
     sort_keys(item);
-    exact_large_integers(item);
-    LT_TRY(print_into(cJSON_Print(item), out));
-    return buf_addc(out, '\n');
+    exact_integers(item);
+    enum lt_rc rc = print_into(cJSON_Print(item), out);
+    numbers_again(item);
+    return rc == LT_OK ? buf_addc(out, '\n') : rc;
 }
 
 const char *json_get_string(const cJSON *obj, const char *key)

@@ -4,7 +4,8 @@
  * Owns: the one definition of "canonical JSON" in ltsnap: object keys sorted
  *       by byte value at every level, no insignificant white space, cJSON's
  *       number format (C locale; ltsnap never calls setlocale) except that
- *       integers from 10^15 up are written with all their digits, strings
+ *       integers are written as their exact decimal digits (the same text
+ *       below 10^15; all digits from there up, where cJSON rounds), strings
  *       escaped by cJSON (", \ and control characters; other UTF-8 kept).
  *       cJSON is the only JSON printer: every JSON text ltsnap writes goes
  *       through here.
@@ -22,7 +23,10 @@
 /* Routes cJSON's allocations through mem (call once at start-up). */
 void json_use_mem_hooks(void);
 
-/* Sorts item's keys and appends its canonical text (large integers become raw nodes). */
+/*
+ * Sorts item's keys (in place: the only change left in item) and appends
+ * its canonical text.
+ */
 LT_MUST_CHECK enum lt_rc json_canonical(cJSON *item, struct buf *out);
 /* Sorts item's keys and appends it indented (one key per line) with a final newline. */
 LT_MUST_CHECK enum lt_rc json_pretty(cJSON *item, struct buf *out);
