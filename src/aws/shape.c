@@ -21,6 +21,8 @@
 #define SHAPE_MAX_SAFE_UINT 9007199254740992ULL
 /* Bad values are quoted in messages up to this many bytes. */
 #define SHAPE_QUOTE_MAX 64
+/* Objects with at most this many keys are checked for duplicates pair by pair. */
+#define SHAPE_SMALL_OBJECT 16
 /* Timestamps must fall in years 0000-9999 so the canonical form stays fixed-width. */
 #define SHAPE_TIME_MIN (-62167219200LL)
 #define SHAPE_TIME_MAX 253402300799LL
@@ -202,14 +204,9 @@ static enum lt_rc shape_scalar_from_cstr(enum shape_type type, const char *s, si
     return lt_fail(err, LT_E_INTERNAL, "shape type %d is not a scalar", (int)type);
 }
 
-enum lt_rc shape_scalar_from_text(enum shape_type type, const char *text, size_t len, cJSON **out,
-                                  struct lt_error *err)
+/* What every text value must be: not too long, no NUL, valid UTF-8. */
+static enum lt_rc shape_check_text(const char *text, size_t len, struct lt_error *err)
 {
-    *out = NULL;
-    if (!text) {
-        text = "";
-        len = 0;
-    }
     if (len > SHAPE_MAX_TEXT) {
         return lt_fail(err, LT_E_LIMIT, "value longer than %zu bytes", SHAPE_MAX_TEXT);
     }
@@ -220,6 +217,18 @@ enum lt_rc shape_scalar_from_text(enum shape_type type, const char *text, size_t
     if (!utf8_valid(text, len, &bad)) {
         return lt_fail(err, LT_E_INPUT, "invalid UTF-8 at byte %zu of a value", bad);
     }
+    return LT_OK;
+}
+
+enum lt_rc shape_scalar_from_text(enum shape_type type, const char *text, size_t len, cJSON **out,
+                                  struct lt_error *err)
+{
+    *out = NULL;
+    if (!text) {
+        text = "";
+        len = 0;
+    }
+    LT_TRY(shape_check_text(text, len, err));
     char *copy = mem_strndup(text, len);
     enum lt_rc rc = shape_scalar_from_cstr(type, copy, len, out, err);
     mem_free(copy);
@@ -234,8 +243,7 @@ struct shape_conv {
     struct lt_error *err;
 };
 
-static enum lt_rc shape_conv_value(struct shape_conv *c, uint16_t shape, const cJSON *in,
-                                   cJSON **out, int depth);
+static enum lt_rc shape_conv_value(struct shape_conv *c, uint16_t shape, cJSON *in, int depth);
 
 static const char *shape_conv_path(const struct shape_conv *c)
 {
@@ -252,6 +260,12 @@ static int shape_cmp_keys(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static enum lt_rc shape_duplicate_key(struct shape_conv *c, const char *key)
+{
+    int q = shape_quote_len(key, strlen(key));
+    return lt_fail(c->err, LT_E_INPUT, "%s: duplicate key '%.*s'", shape_conv_path(c), q, key);
+}
+
 /* Duplicate keys are rejected: cJSON keeps them all and lookups would see only the first. */
 static enum lt_rc shape_check_duplicates(struct shape_conv *c, const cJSON *obj)
 {
@@ -260,6 +274,17 @@ static enum lt_rc shape_check_duplicates(struct shape_conv *c, const cJSON *obj)
         n++;
     }
     if (n < 2) {
+        return LT_OK;
+    }
+    if (n <= SHAPE_SMALL_OBJECT) {
+        /* The usual object: compare the pairs, without sorting or allocating. */
+        for (const cJSON *a = obj->child; a; a = a->next) {
+            for (const cJSON *b = a->next; b; b = b->next) {
+                if (strcmp(a->string ? a->string : "", b->string ? b->string : "") == 0) {
+                    return shape_duplicate_key(c, b->string ? b->string : "");
+                }
+            }
+        }
         return LT_OK;
     }
     const char **keys = mem_calloc(n, sizeof(*keys));
@@ -271,93 +296,82 @@ static enum lt_rc shape_check_duplicates(struct shape_conv *c, const cJSON *obj)
     enum lt_rc rc = LT_OK;
     for (i = 1; i < n && rc == LT_OK; i++) {
         if (strcmp(keys[i - 1], keys[i]) == 0) {
-            int q = shape_quote_len(keys[i], strlen(keys[i]));
-            rc = lt_fail(c->err, LT_E_INPUT, "%s: duplicate key '%.*s'", shape_conv_path(c), q,
-                         keys[i]);
+            rc = shape_duplicate_key(c, keys[i]);
         }
     }
     mem_free(keys);
     return rc;
 }
 
-static enum lt_rc shape_conv_add(struct shape_conv *c, cJSON *parent, const char *key, cJSON *v)
+/* The node a path segment names: pushed before a value is converted, popped after. */
+static enum lt_rc shape_conv_push_member(struct shape_conv *c, const char *name)
 {
-    cJSON_bool ok = key ? cJSON_AddItemToObject(parent, key, v) : cJSON_AddItemToArray(parent, v);
-    if (!ok) {
-        cJSON_Delete(v);
-        return lt_fail(c->err, LT_E_INTERNAL, "out of memory building a value");
+    if ((c->path.len && buf_addc(&c->path, '.') != LT_OK) || buf_adds(&c->path, name) != LT_OK) {
+        return lt_fail(c->err, LT_E_LIMIT, "JSON path too long");
     }
     return LT_OK;
 }
 
-static enum lt_rc shape_conv_member(struct shape_conv *c, const struct shape_member *mem,
-                                    const cJSON *in, cJSON *obj, int depth)
+static enum lt_rc shape_conv_push_index(struct shape_conv *c, size_t index)
 {
-    size_t mark = c->path.len;
-    if (buf_printf(&c->path, "%s%s", mark ? "." : "", mem->name) != LT_OK) {
+    if (buf_addc(&c->path, '[') != LT_OK || buf_add_int(&c->path, (int64_t)index) != LT_OK ||
+        buf_addc(&c->path, ']') != LT_OK) {
         return lt_fail(c->err, LT_E_LIMIT, "JSON path too long");
     }
-    cJSON *v = NULL;
-    LT_TRY(shape_conv_value(c, mem->shape, in, &v, depth + 1));
-    buf_truncate(&c->path, mark);
-    return shape_conv_add(c, obj, mem->name, v);
+    return LT_OK;
 }
 
-static enum lt_rc shape_conv_structure(struct shape_conv *c, const struct shape *s, const cJSON *in,
-                                       cJSON **out, int depth)
+static enum lt_rc shape_conv_structure(struct shape_conv *c, const struct shape *s, cJSON *in,
+                                       int depth)
 {
     if (!cJSON_IsObject(in)) {
         return shape_conv_fail(c, LT_E_INPUT, "expected an object");
     }
     LT_TRY(shape_check_duplicates(c, in));
-    cJSON *obj = cJSON_CreateObject();
-    LT_TRY(shape_made(obj, out, c->err));
-    for (const cJSON *k = in->child; k; k = k->next) {
+    cJSON *next;
+    for (cJSON *k = in->child; k; k = next) {
+        next = k->next;
         const struct shape_member *mem = shape_member_by_name(c->m, s, k->string);
         if (!mem) {
-            continue; /* a member this model does not know: dropped */
+            /* a member this model does not know: dropped */
+            cJSON_Delete(cJSON_DetachItemViaPointer(in, k));
+            continue;
         }
-        enum lt_rc rc = shape_conv_member(c, mem, k, obj, depth);
-        if (rc != LT_OK) {
-            cJSON_Delete(obj);
-            *out = NULL;
-            return rc;
-        }
+        size_t mark = c->path.len;
+        LT_TRY(shape_conv_push_member(c, mem->name));
+        LT_TRY(shape_conv_value(c, mem->shape, k, depth + 1));
+        buf_truncate(&c->path, mark);
     }
     return LT_OK;
 }
 
-static enum lt_rc shape_conv_item(struct shape_conv *c, uint16_t shape, const cJSON *in,
-                                  size_t index, cJSON *arr, int depth)
-{
-    size_t mark = c->path.len;
-    if (buf_printf(&c->path, "[%zu]", index) != LT_OK) {
-        return lt_fail(c->err, LT_E_LIMIT, "JSON path too long");
-    }
-    cJSON *v = NULL;
-    LT_TRY(shape_conv_value(c, shape, in, &v, depth + 1));
-    buf_truncate(&c->path, mark);
-    return shape_conv_add(c, arr, NULL, v);
-}
-
-static enum lt_rc shape_conv_list(struct shape_conv *c, const struct shape *s, const cJSON *in,
-                                  cJSON **out, int depth)
+static enum lt_rc shape_conv_list(struct shape_conv *c, const struct shape *s, cJSON *in, int depth)
 {
     if (!cJSON_IsArray(in)) {
         return shape_conv_fail(c, LT_E_INPUT, "expected an array");
     }
-    cJSON *arr = cJSON_CreateArray();
-    LT_TRY(shape_made(arr, out, c->err));
     size_t i = 0;
-    for (const cJSON *item = in->child; item; item = item->next, i++) {
-        enum lt_rc rc = shape_conv_item(c, s->item_shape, item, i, arr, depth);
-        if (rc != LT_OK) {
-            cJSON_Delete(arr);
-            *out = NULL;
-            return rc;
-        }
+    for (cJSON *item = in->child; item; item = item->next, i++) {
+        size_t mark = c->path.len;
+        LT_TRY(shape_conv_push_index(c, i));
+        LT_TRY(shape_conv_value(c, s->item_shape, item, depth + 1));
+        buf_truncate(&c->path, mark);
     }
     return LT_OK;
+}
+
+/* Makes in hold the string v holds (a timestamp in canonical form), keeping its key; frees v. */
+static void shape_take_string(cJSON *in, cJSON *v)
+{
+    if (cJSON_IsString(in)) {
+        cJSON_free(in->valuestring);
+    }
+    in->valuestring = v->valuestring;
+    v->valuestring = NULL;
+    in->type = (in->type & ~0xFF) | cJSON_String; /* keeps the flags of its key */
+    in->valuedouble = 0;
+    in->valueint = 0;
+    cJSON_Delete(v);
 }
 
 /* Epoch seconds (as the AWS CLI prints with --cli-timestamp-format none for some services). */
@@ -371,19 +385,29 @@ static enum lt_rc shape_conv_epoch(struct shape_conv *c, double v, cJSON **out)
     return shape_make_timestamp(total / 1000, (int)(total % 1000), out, c->err);
 }
 
-static enum lt_rc shape_conv_text(struct shape_conv *c, enum shape_type type, const cJSON *in,
-                                  cJSON **out)
+/*
+ * A string value: checked; a timestamp is rewritten in canonical form, any
+ * other text is kept as it is (cJSON's strings end in a NUL: no copy).
+ */
+static enum lt_rc shape_conv_text(struct shape_conv *c, enum shape_type type, cJSON *in)
 {
     const char *s = in->valuestring;
-    enum lt_rc rc = shape_scalar_from_text(type, s, strlen(s), out, c->err);
+    size_t len = strlen(s);
+    enum lt_rc rc = shape_check_text(s, len, c->err);
+    if (rc == LT_OK && type == SHAPE_TIMESTAMP) {
+        cJSON *v = NULL;
+        rc = shape_timestamp_from_text(s, len, &v, c->err);
+        if (rc == LT_OK) {
+            shape_take_string(in, v);
+        }
+    }
     if (rc != LT_OK) {
         lt_error_prefix(c->err, "%s", shape_conv_path(c));
     }
     return rc;
 }
 
-static enum lt_rc shape_conv_number(struct shape_conv *c, enum shape_type type, const cJSON *in,
-                                    cJSON **out)
+static enum lt_rc shape_conv_number(struct shape_conv *c, enum shape_type type, const cJSON *in)
 {
     if (!cJSON_IsNumber(in)) {
         return shape_conv_fail(c, LT_E_INPUT,
@@ -400,11 +424,10 @@ static enum lt_rc shape_conv_number(struct shape_conv *c, enum shape_type type, 
     if (type != SHAPE_DOUBLE && fabs(v) > SHAPE_MAX_SAFE_INT) {
         return shape_conv_fail(c, LT_E_INPUT, "integer out of range");
     }
-    return shape_made(cJSON_CreateNumber(v), out, c->err);
+    return LT_OK;
 }
 
-static enum lt_rc shape_conv_scalar(struct shape_conv *c, enum shape_type type, const cJSON *in,
-                                    cJSON **out)
+static enum lt_rc shape_conv_scalar(struct shape_conv *c, enum shape_type type, cJSON *in)
 {
     switch (type) {
     case SHAPE_STRING:
@@ -412,29 +435,30 @@ static enum lt_rc shape_conv_scalar(struct shape_conv *c, enum shape_type type, 
         if (!cJSON_IsString(in)) {
             return shape_conv_fail(c, LT_E_INPUT, "expected a string");
         }
-        return shape_conv_text(c, type, in, out);
+        return shape_conv_text(c, type, in);
     case SHAPE_BOOLEAN:
         if (!cJSON_IsBool(in)) {
             return shape_conv_fail(c, LT_E_INPUT, "expected a boolean");
         }
-        return shape_made(cJSON_CreateBool(cJSON_IsTrue(in)), out, c->err);
+        return LT_OK;
     case SHAPE_TIMESTAMP:
         if (cJSON_IsString(in)) {
-            return shape_conv_text(c, type, in, out);
+            return shape_conv_text(c, type, in);
         }
         if (cJSON_IsNumber(in)) {
-            return shape_conv_epoch(c, in->valuedouble, out);
+            cJSON *v = NULL;
+            LT_TRY(shape_conv_epoch(c, in->valuedouble, &v));
+            shape_take_string(in, v);
+            return LT_OK;
         }
         return shape_conv_fail(c, LT_E_INPUT, "expected a timestamp (string or number)");
     default:
-        return shape_conv_number(c, type, in, out);
+        return shape_conv_number(c, type, in);
     }
 }
 
-static enum lt_rc shape_conv_value(struct shape_conv *c, uint16_t shape, const cJSON *in,
-                                   cJSON **out, int depth)
+static enum lt_rc shape_conv_value(struct shape_conv *c, uint16_t shape, cJSON *in, int depth)
 {
-    *out = NULL;
     if (depth >= SHAPE_MAX_DEPTH) {
         return shape_conv_fail(c, LT_E_LIMIT, "nested deeper than 64 levels");
     }
@@ -444,21 +468,36 @@ static enum lt_rc shape_conv_value(struct shape_conv *c, uint16_t shape, const c
     const struct shape *s = &c->m->shapes[shape];
     switch (s->type) {
     case SHAPE_STRUCTURE:
-        return shape_conv_structure(c, s, in, out, depth);
+        return shape_conv_structure(c, s, in, depth);
     case SHAPE_LIST:
-        return shape_conv_list(c, s, in, out, depth);
+        return shape_conv_list(c, s, in, depth);
     case SHAPE_MAP:
         return shape_conv_fail(c, LT_E_INPUT, "map shapes are not supported");
     default:
-        return shape_conv_scalar(c, s->type, in, out);
+        return shape_conv_scalar(c, s->type, in);
     }
+}
+
+enum lt_rc shape_normalize_json(const struct shape_model *m, uint16_t shape, cJSON *doc,
+                                struct lt_error *err)
+{
+    struct shape_conv c = {m, BUF_INIT(BUF_MAX_SMALL), err};
+    enum lt_rc rc = shape_conv_value(&c, shape, doc, 0);
+    buf_release(&c.path);
+    return rc;
 }
 
 enum lt_rc shape_from_json(const struct shape_model *m, uint16_t shape, const cJSON *in,
                            cJSON **out, struct lt_error *err)
 {
-    struct shape_conv c = {m, BUF_INIT(BUF_MAX_SMALL), err};
-    enum lt_rc rc = shape_conv_value(&c, shape, in, out, 0);
-    buf_release(&c.path);
+    *out = cJSON_Duplicate(in, 1);
+    if (!*out) {
+        return lt_fail(err, LT_E_INTERNAL, "out of memory copying a value");
+    }
+    enum lt_rc rc = shape_normalize_json(m, shape, *out, err);
+    if (rc != LT_OK) {
+        cJSON_Delete(*out);
+        *out = NULL;
+    }
     return rc;
 }

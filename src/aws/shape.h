@@ -98,6 +98,14 @@ const struct shape_member *shape_member_by_xml_name(const struct shape_model *m,
  */
 LT_MUST_CHECK enum lt_rc shape_from_json(const struct shape_model *m, uint16_t shape,
                                          const cJSON *in, cJSON **out, struct lt_error *err);
+/*
+ * The same check and conversion done in place: doc (as cJSON parsed it,
+ * owned by the caller) becomes the member-name tree, with no copy made:
+ * unknown keys are deleted from it, timestamps rewritten. On failure doc is
+ * partly converted and only fit to be deleted.
+ */
+LT_MUST_CHECK enum lt_rc shape_normalize_json(const struct shape_model *m, uint16_t shape,
+                                              cJSON *doc, struct lt_error *err);
 
 /*
  * Converts the text of one scalar value from the wire into its in-memory

@@ -72,6 +72,12 @@ const cJSON *ec2_page_items(const struct ec2_page *p)
     return json_get_array(p->result, ec2_page_list_key(p->kind));
 }
 
+cJSON *ec2_page_items_mutable(struct ec2_page *p)
+{
+    cJSON *items = cJSON_GetObjectItemCaseSensitive(p->result, ec2_page_list_key(p->kind));
+    return cJSON_IsArray(items) ? items : NULL;
+}
+
 const char *ec2_page_next_token(const struct ec2_page *p)
 {
     const char *token = json_get_string(p->result, "NextToken");
@@ -132,9 +138,12 @@ static enum lt_rc ec2_page_check_json_text(const char *data, size_t len, struct 
         return ec2_page_fail_at(data, (size_t)(nul - data), err, "NUL byte");
     }
     for (size_t i = 0; i + 1 < len; i++) {
-        if (data[i] != '\\') {
-            continue;
+        /* Straight to the next backslash: pages are mostly text without one. */
+        const char *bs = memchr(data + i, '\\', len - 1 - i);
+        if (!bs) {
+            break;
         }
+        i = (size_t)(bs - data);
         if (data[i + 1] == 'u' && len - i >= 6 && memcmp(data + i + 2, "0000", 4) == 0) {
             return ec2_page_fail_at(data, i, err, "escaped NUL character (\\u0000)");
         }
@@ -213,11 +222,15 @@ static enum lt_rc ec2_page_from_json(const char *data, size_t len, struct ec2_pa
     if (rc == LT_OK) {
         const struct shape_operation *op =
             shape_find_operation(&ec2_shape_model, ec2_page_action(page->kind));
-        rc = op ? shape_from_json(&ec2_shape_model, op->output_shape, doc, &page->result, err)
+        rc = op ? shape_normalize_json(&ec2_shape_model, op->output_shape, doc, err)
                 : lt_fail(err, LT_E_INTERNAL, "no '%s' in the EC2 shape table",
                           ec2_page_action(page->kind));
     }
-    cJSON_Delete(doc);
+    if (rc == LT_OK) {
+        page->result = doc; /* converted in place: the parsed tree is the page */
+    } else {
+        cJSON_Delete(doc);
+    }
     return rc;
 }
 

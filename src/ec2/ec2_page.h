@@ -92,6 +92,8 @@ const char *ec2_page_action(enum ec2_page_kind kind);
 const char *ec2_page_list_key(enum ec2_page_kind kind);
 /* The page's list (never NULL after a successful parse). Borrowed from p. */
 const cJSON *ec2_page_items(const struct ec2_page *p);
+/* The same list, for a consumer that rewrites its items in place (model_add_versions). */
+cJSON *ec2_page_items_mutable(struct ec2_page *p);
 /* The token for the next page, or NULL when this is the last (absent or empty). Borrowed. */
 const char *ec2_page_next_token(const struct ec2_page *p);
 
