@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "aws/xml.h"
+#include "base/clock.h"
 #include "base/fsx.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -129,24 +130,25 @@ static enum lt_rc parse_args(int argc, char **argv, struct convert_config *c, st
     return check_config(c, err);
 }
 
-static enum lt_rc add_page(struct model *m, size_t scope, const struct ec2_page *page,
+static enum lt_rc add_page(struct model *m, size_t scope, struct ec2_page *page,
                            struct lt_error *err)
 {
-    const cJSON *list = json_get_array(page->result, ec2_page_list_key(page->kind));
     if (page->kind == EC2_PAGE_LAUNCH_TEMPLATES) {
-        return model_add_templates(m, scope, list, err);
+        return model_add_templates(m, scope, ec2_page_items(page), err);
     }
-    return model_add_versions(m, scope, list, err);
+    return model_add_versions(m, scope, ec2_page_items_mutable(page), err);
 }
 
-static enum lt_rc read_file(struct model *m, size_t scope, const char *path, struct lt_error *err)
+/* data: the caller's buffer, reused from file to file (pages are about the same size). */
+static enum lt_rc read_file(struct model *m, size_t scope, const char *path, struct buf *data,
+                            struct lt_error *err)
 {
-    struct buf data = BUF_INIT(PAGE_MAX);
     struct ec2_page page = EC2_PAGE_INIT;
     struct aws_service_error svc = {0};
-    enum lt_rc rc = fsx_read_file(path, PAGE_MAX, &data, err);
+    buf_reset(data);
+    enum lt_rc rc = fsx_read_file(path, PAGE_MAX, data, err);
     if (rc == LT_OK) {
-        rc = ec2_page_parse(buf_str(&data), data.len,
+        rc = ec2_page_parse(buf_str(data), data->len,
                             EC2_PAGE_ACCEPT(EC2_PAGE_LAUNCH_TEMPLATES) |
                                 EC2_PAGE_ACCEPT(EC2_PAGE_LAUNCH_TEMPLATE_VERSIONS),
                             &page, &svc, err);
@@ -165,7 +167,6 @@ static enum lt_rc read_file(struct model *m, size_t scope, const char *path, str
     log_info("read '%s'", path);
     ec2_page_release(&page);
     aws_service_error_release(&svc);
-    buf_release(&data);
     return rc;
 }
 
@@ -206,20 +207,37 @@ static enum lt_rc convert(const struct convert_config *c, struct lt_error *err)
     model_init(&m, &mo);
     size_t scope = model_scope(&m, c->account_id, c->region);
     enum lt_rc rc = LT_OK;
+    struct buf data = BUF_INIT(PAGE_MAX);
+    uint64_t started = clock_monotonic_ms();
     for (int i = 0; rc == LT_OK && i < c->nfiles; i++) {
-        rc = read_file(&m, scope, c->files[i], err);
+        rc = read_file(&m, scope, c->files[i], &data, err);
     }
+    buf_release(&data);
+    uint64_t read = clock_monotonic_ms();
     if (rc == LT_OK) {
         model_scope_set_status(&m, scope, MODEL_SCOPE_COMPLETE, NULL);
         rc = model_finish(&m, err);
     }
+    uint64_t finished = clock_monotonic_ms();
     if (rc == LT_OK) {
         report_model(&m);
         rc = snapshot_write(&m, &so, err);
     }
     if (rc == LT_OK) {
+        uint64_t wrote = clock_monotonic_ms();
+        size_t rows = m.ntombstones;
+        for (int k = 0; k < SCHEMA_NODE_COUNT; k++) {
+            rows += m.nnodes[k];
+        }
+        for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
+            rows += m.nrels[k];
+        }
         log_info("wrote '%s': %zu templates, %zu versions, %zu tombstones", o->out,
                  m.nnodes[SCHEMA_NODE_TEMPLATE], m.nnodes[SCHEMA_NODE_VERSION], m.ntombstones);
+        log_info("times: reading %d files %.3f s, tables %.3f s, writing %zu rows %.3f s; rows %s",
+                 c->nfiles, (double)(read - started) / 1000.0, (double)(finished - read) / 1000.0,
+                 rows, (double)(wrote - finished) / 1000.0,
+                 model_spilled(&m) ? "spilled to a temporary file" : "kept in memory");
     }
     model_release(&m);
     buf_release(&templates);

@@ -496,11 +496,12 @@ static enum lt_rc handle_page(struct fetch_call *c, struct lt_error *err)
         LT_TRY(record_templates(r, list, err));
         break;
     case STEP_LATEST_DEFAULT:
-        LT_TRY(model_add_versions(a->model, r->scope, list, err));
+        /* record_versions reads only ids and numbers, which the model leaves alone. */
+        LT_TRY(model_add_versions(a->model, r->scope, ec2_page_items_mutable(&c->page), err));
         record_versions(r, list);
         break;
     case STEP_TEMPLATE_VERSIONS:
-        LT_TRY(model_add_versions(a->model, r->scope, list, err));
+        LT_TRY(model_add_versions(a->model, r->scope, ec2_page_items_mutable(&c->page), err));
         r->versions_received += (size_t)cJSON_GetArraySize(list);
         break;
     }

@@ -51,6 +51,7 @@ void model_init(struct model *m, const struct model_options *opts)
     }
     rowstore_init(&m->store, m->opts.row_memory, m->opts.spill_near ? m->opts.spill_near : ".");
     buf_init(&m->rec, RECORD_MAX);
+    m->scratch = rows_scratch_new();
 }
 
 size_t model_scope(struct model *m, const char *account_id, const char *region)
@@ -116,52 +117,63 @@ static struct model_item *push_item(struct model_item **items, size_t *n, size_t
     return it;
 }
 
-static enum lt_rc add_items(struct model *m, size_t scope, const cJSON *items, bool version,
-                            struct lt_error *err)
+/* Keeps the record just built in m->rec as the next row of the templates or the versions. */
+static enum lt_rc keep_row(struct model *m, size_t scope, bool version, const struct rows_key *key,
+                           struct lt_error *err)
 {
     struct model_item **list = version ? &m->versions : &m->templates;
     size_t *n = version ? &m->nversions : &m->ntemplates;
     size_t *cap = version ? &m->versions_cap : &m->templates_cap;
-    const char *region = m->scopes[scope].region;
-    const cJSON *item;
-    size_t index = 0;
-    cJSON_ArrayForEach(item, items) {
-        struct rows_key key;
-        buf_reset(&m->rec);
-        enum lt_rc rc =
-            version ? rows_version(item, region, m->opts.include_user_data, &m->rec, &key, err)
-                    : rows_template(item, region, &m->rec, &key, err);
-        if (rc != LT_OK) {
-            lt_error_prefix(err, "%s[%zu]", version ? "LaunchTemplateVersions" : "LaunchTemplates",
-                            index);
-            return rc;
-        }
-        if (*n >= UINT32_MAX || m->rec.len > UINT32_MAX) {
-            return lt_fail(err, LT_E_LIMIT, "too many rows");
-        }
-        struct model_item *it = push_item(list, n, cap);
-        LT_TRY(rowstore_add(&m->store, buf_str(&m->rec), m->rec.len, &it->offset, err));
-        it->length = (uint32_t)m->rec.len;
-        it->id = store_id(m, key.template_id);
-        it->number = key.number;
-        it->has_number = key.has_number;
-        it->scope = (uint32_t)scope;
-        it->seq = (uint32_t)*n;
-        index++;
+    if (*n >= UINT32_MAX || m->rec.len > UINT32_MAX) {
+        return lt_fail(err, LT_E_LIMIT, "too many rows");
     }
+    struct model_item *it = push_item(list, n, cap);
+    LT_TRY(rowstore_add(&m->store, buf_str(&m->rec), m->rec.len, &it->offset, err));
+    it->length = (uint32_t)m->rec.len;
+    it->id = store_id(m, key->template_id);
+    it->number = key->number;
+    it->has_number = key->has_number;
+    it->scope = (uint32_t)scope;
+    it->seq = (uint32_t)*n;
     return LT_OK;
 }
 
 enum lt_rc model_add_templates(struct model *m, size_t scope, const cJSON *templates,
                                struct lt_error *err)
 {
-    return add_items(m, scope, templates, false, err);
+    const cJSON *item;
+    size_t index = 0;
+    cJSON_ArrayForEach(item, templates) {
+        struct rows_key key;
+        buf_reset(&m->rec);
+        enum lt_rc rc = rows_template(item, m->scopes[scope].region, &m->rec, &key, err);
+        if (rc != LT_OK) {
+            lt_error_prefix(err, "LaunchTemplates[%zu]", index);
+            return rc;
+        }
+        LT_TRY(keep_row(m, scope, false, &key, err));
+        index++;
+    }
+    return LT_OK;
 }
 
-enum lt_rc model_add_versions(struct model *m, size_t scope, const cJSON *versions,
-                              struct lt_error *err)
+enum lt_rc model_add_versions(struct model *m, size_t scope, cJSON *versions, struct lt_error *err)
 {
-    return add_items(m, scope, versions, true, err);
+    cJSON *item;
+    size_t index = 0;
+    cJSON_ArrayForEach(item, versions) {
+        struct rows_key key;
+        buf_reset(&m->rec);
+        enum lt_rc rc = rows_version(item, m->scopes[scope].region, m->opts.include_user_data,
+                                     m->scratch, &m->rec, &key, err);
+        if (rc != LT_OK) {
+            lt_error_prefix(err, "LaunchTemplateVersions[%zu]", index);
+            return rc;
+        }
+        LT_TRY(keep_row(m, scope, true, &key, err));
+        index++;
+    }
+    return LT_OK;
 }
 
 static void push_tombstone(struct model *m, size_t scope, const char *id, const char *name,
@@ -188,6 +200,11 @@ void model_add_tombstone(struct model *m, size_t scope, const char *template_id,
                          const char *reason)
 {
     push_tombstone(m, scope, template_id, name, reason);
+}
+
+bool model_spilled(const struct model *m)
+{
+    return rowstore_spilled(&m->store);
 }
 
 /* ---- finishing ---- */
@@ -653,6 +670,7 @@ void model_release(struct model *m)
     mem_free(m->scopes);
     rowstore_release(&m->store);
     buf_release(&m->rec);
+    rows_scratch_free(m->scratch);
     memset(m, 0, sizeof(*m));
 }
 

@@ -110,6 +110,8 @@ struct model_tag;
 struct model_tagged;
 /* Private to model.c: a block of the id arena. */
 struct model_chunk;
+/* Private to model/rows.c: working space while rows are built. */
+struct rows_scratch;
 
 struct model {
     struct model_options opts;
@@ -133,8 +135,9 @@ struct model {
     struct model_chunk *chunks; /* ids, newest block first */
     const char *last_id;        /* the id stored last (versions repeat their template's) */
     struct buf rec;             /* the record being built */
-    const char **accounts;      /* account nodes, sorted */
-    struct model_tag *tags;     /* tag nodes, sorted by id */
+    struct rows_scratch *scratch;
+    const char **accounts;  /* account nodes, sorted */
+    struct model_tag *tags; /* tag nodes, sorted by id */
     struct model_tagged *tagged;
     uint32_t *account_templates; /* RESOURCE order over templates; NULL: template order */
     uint32_t *account_versions;  /* RESOURCE order over versions; NULL: version order */
@@ -154,15 +157,21 @@ void model_scope_set_status(struct model *m, size_t scope, enum model_scope_stat
  * LaunchTemplateVersions array of a DescribeLaunchTemplateVersions page.
  * LT_E_INPUT for a value that cannot be stored (bad timestamp, bad base64
  * user data); the message names the item. LT_E_IO when the rows cannot be
- * spilled.
+ * spilled. Templates are only read. Of the versions, each LaunchTemplateData
+ * is brought into canonical form in place (json_canonical: keys sorted,
+ * integers from 10^15 up turned into raw numbers), which spares a copy of
+ * every one: read it before, or only for its strings and structure after.
  */
 LT_MUST_CHECK enum lt_rc model_add_templates(struct model *m, size_t scope, const cJSON *templates,
                                              struct lt_error *err);
-LT_MUST_CHECK enum lt_rc model_add_versions(struct model *m, size_t scope, const cJSON *versions,
+LT_MUST_CHECK enum lt_rc model_add_versions(struct model *m, size_t scope, cJSON *versions,
                                             struct lt_error *err);
 /* Records that a template is gone (name may be NULL). */
 void model_add_tombstone(struct model *m, size_t scope, const char *template_id, const char *name,
                          const char *reason);
+
+/* True when the rows went to the temporary file (more than row_memory bytes of them). */
+bool model_spilled(const struct model *m);
 
 /* Builds the tables. LT_E_INPUT when one template id appears in two scopes. */
 LT_MUST_CHECK enum lt_rc model_finish(struct model *m, struct lt_error *err);

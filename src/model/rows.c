@@ -329,26 +329,54 @@ static void collect_security_group_ids(struct strset *s, const cJSON *data)
 }
 
 /* The scratch space a version's computed values live in until its record is written. */
-struct version_scratch {
+struct rows_scratch {
     struct buf id;
     struct buf user_data_sha256;
     struct buf data_json;
+    struct buf user_data;
     struct strset group_ids, groups;
     char create_time[24];
 };
 
-static enum lt_rc set_user_data(struct val *v, struct version_scratch *x, bool include,
+struct rows_scratch *rows_scratch_new(void)
+{
+    struct rows_scratch *x = mem_calloc(1, sizeof(*x));
+    buf_init(&x->id, BUF_MAX_SMALL);
+    buf_init(&x->user_data_sha256, HASH_SHA256_HEX_LEN + 1);
+    buf_init(&x->data_json, BUF_MAX_LARGE);
+    buf_init(&x->user_data, BUF_MAX_LARGE);
+    strset_init(&x->group_ids);
+    strset_init(&x->groups);
+    return x;
+}
+
+void rows_scratch_free(struct rows_scratch *x)
+{
+    if (!x) {
+        return;
+    }
+    buf_release(&x->id);
+    buf_release(&x->user_data_sha256);
+    buf_release(&x->data_json);
+    buf_release_secret(&x->user_data);
+    strset_release(&x->group_ids);
+    strset_release(&x->groups);
+    mem_free(x);
+}
+
+static enum lt_rc set_user_data(struct val *v, struct rows_scratch *x, bool include,
                                 const cJSON *data, struct lt_error *err)
 {
     const char *b64 = json_get_string(data, "UserData");
     if (!b64) {
         return LT_OK;
     }
-    struct buf raw = BUF_INIT(BUF_MAX_LARGE);
-    enum lt_rc rc = hash_base64_decode(&raw, b64, strlen(b64));
+    struct buf *raw = &x->user_data;
+    buf_reset(raw);
+    enum lt_rc rc = hash_base64_decode(raw, b64, strlen(b64));
     if (rc != LT_OK) {
         rc = lt_fail(err, LT_E_INPUT, "LaunchTemplateData.UserData: not valid base64");
-    } else if (hash_sha256_hex(&x->user_data_sha256, raw.ptr ? raw.ptr : "", raw.len) != LT_OK) {
+    } else if (hash_sha256_hex(&x->user_data_sha256, buf_str(raw), raw->len) != LT_OK) {
         rc = lt_fail(err, LT_E_INTERNAL, "cannot hash user data");
     } else {
         v[VERSION_USER_DATA_SHA256].present = true;
@@ -358,23 +386,26 @@ static enum lt_rc set_user_data(struct val *v, struct version_scratch *x, bool i
             set_string(&v[VERSION_USER_DATA], b64);
         }
     }
-    buf_release_secret(&raw);
+    if (raw->ptr) {
+        mem_cleanse(raw->ptr, raw->len); /* user data may hold secrets: wiped after each use */
+    }
     return rc;
 }
 
-/* The whole LaunchTemplateData as canonical JSON; user data only when asked for. */
-static enum lt_rc set_data_json(struct val *v, struct buf *out, bool include_user_data,
-                                const cJSON *data, struct lt_error *err)
+/*
+ * The whole LaunchTemplateData as canonical JSON; user data only when asked
+ * for. The data is canonicalised in place rather than copied: the user data
+ * is taken out for the printing and put back after.
+ */
+static enum lt_rc set_data_json(struct val *v, struct buf *out, bool include_user_data, cJSON *data,
+                                struct lt_error *err)
 {
-    cJSON *copy = cJSON_Duplicate(data, 1);
-    if (!copy) {
-        return lt_fail(err, LT_E_INTERNAL, "cannot copy LaunchTemplateData");
+    cJSON *user_data =
+        include_user_data ? NULL : cJSON_DetachItemFromObjectCaseSensitive(data, "UserData");
+    enum lt_rc rc = json_canonical(data, out);
+    if (user_data) {
+        cJSON_AddItemToArray(data, user_data); /* keeps its key: an object's members are a list */
     }
-    if (!include_user_data) {
-        cJSON_DeleteItemFromObjectCaseSensitive(copy, "UserData");
-    }
-    enum lt_rc rc = json_canonical(copy, out);
-    cJSON_Delete(copy);
     if (rc != LT_OK) {
         return lt_fail(err, rc, "cannot serialise LaunchTemplateData");
     }
@@ -384,7 +415,7 @@ static enum lt_rc set_data_json(struct val *v, struct buf *out, bool include_use
     return LT_OK;
 }
 
-static void set_data_fields(struct val *v, struct version_scratch *x, const cJSON *data)
+static void set_data_fields(struct val *v, struct rows_scratch *x, const cJSON *data)
 {
     const cJSON *profile = json_get_object(data, "IamInstanceProfile");
     const cJSON *monitoring = json_get_object(data, "Monitoring");
@@ -425,8 +456,8 @@ static enum lt_rc set_version_id(struct val *v, struct buf *id, struct lt_error 
     return LT_OK;
 }
 
-static enum lt_rc version_values(const cJSON *ver, const char *region, bool include_user_data,
-                                 struct val *v, struct version_scratch *x, struct lt_error *err)
+static enum lt_rc version_values(cJSON *ver, const char *region, bool include_user_data,
+                                 struct val *v, struct rows_scratch *x, struct lt_error *err)
 {
     set_str(&v[VERSION_LAUNCH_TEMPLATE_ID], ver, "LaunchTemplateId");
     set_long(&v[VERSION_VERSION_NUMBER], ver, "VersionNumber");
@@ -443,8 +474,8 @@ static enum lt_rc version_values(const cJSON *ver, const char *region, bool incl
     set_str(&v[VERSION_VERSION_DESCRIPTION], ver, "VersionDescription");
     set_string(&v[VERSION_REGION], region);
     LT_TRY(set_unix_time_string(&v[VERSION_CREATE_TIME], x->create_time, ver, "CreateTime", err));
-    const cJSON *data = json_get_object(ver, "LaunchTemplateData");
-    if (!data) {
+    cJSON *data = cJSON_GetObjectItemCaseSensitive(ver, "LaunchTemplateData");
+    if (!cJSON_IsObject(data)) {
         return LT_OK;
     }
     set_data_fields(v, x, data);
@@ -453,20 +484,20 @@ static enum lt_rc version_values(const cJSON *ver, const char *region, bool incl
                          err);
 }
 
-enum lt_rc rows_version(const cJSON *ver, const char *region, bool include_user_data,
-                        struct buf *rec, struct rows_key *key, struct lt_error *err)
+enum lt_rc rows_version(cJSON *ver, const char *region, bool include_user_data,
+                        struct rows_scratch *x, struct buf *rec, struct rows_key *key,
+                        struct lt_error *err)
 {
     struct val v[VERSION_PROP_COUNT];
     memset(v, 0, sizeof(v));
-    struct version_scratch x;
-    buf_init(&x.id, BUF_MAX_SMALL);
-    buf_init(&x.user_data_sha256, HASH_SHA256_HEX_LEN + 1);
-    buf_init(&x.data_json, BUF_MAX_LARGE);
-    strset_init(&x.group_ids);
-    strset_init(&x.groups);
-    v[VERSION_SECURITY_GROUP_IDS].items = &x.group_ids;
-    v[VERSION_SECURITY_GROUPS].items = &x.groups;
-    enum lt_rc rc = version_values(ver, region, include_user_data, v, &x, err);
+    buf_reset(&x->id);
+    buf_reset(&x->user_data_sha256);
+    buf_reset(&x->data_json);
+    x->group_ids.n = 0;
+    x->groups.n = 0;
+    v[VERSION_SECURITY_GROUP_IDS].items = &x->group_ids;
+    v[VERSION_SECURITY_GROUPS].items = &x->groups;
+    enum lt_rc rc = version_values(ver, region, include_user_data, v, x, err);
     if (rc == LT_OK) {
         size_t start = rec->len;
         rc = put_row(rec, SCHEMA_NODE_VERSION, v, err);
@@ -479,11 +510,6 @@ enum lt_rc rows_version(const cJSON *ver, const char *region, bool include_user_
         key->number = v[VERSION_VERSION_NUMBER].num;
         key->has_number = true;
     }
-    buf_release(&x.id);
-    buf_release(&x.user_data_sha256);
-    buf_release(&x.data_json);
-    strset_release(&x.group_ids);
-    strset_release(&x.groups);
     return rc;
 }
 

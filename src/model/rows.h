@@ -38,9 +38,19 @@ struct rows_key {
 /* A template's record (properties, then tags) appended to rec. */
 LT_MUST_CHECK enum lt_rc rows_template(const cJSON *t, const char *region, struct buf *rec,
                                        struct rows_key *key, struct lt_error *err);
-/* A version's record appended to rec. */
-LT_MUST_CHECK enum lt_rc rows_version(const cJSON *v, const char *region, bool include_user_data,
-                                      struct buf *rec, struct rows_key *key, struct lt_error *err);
+/* Working space of rows_version, kept from one version to the next. */
+struct rows_scratch;
+
+struct rows_scratch *rows_scratch_new(void);
+void rows_scratch_free(struct rows_scratch *x);
+
+/*
+ * A version's record appended to rec. Its LaunchTemplateData is made
+ * canonical in place (json_canonical) once every property is read from it.
+ */
+LT_MUST_CHECK enum lt_rc rows_version(cJSON *v, const char *region, bool include_user_data,
+                                      struct rows_scratch *x, struct buf *rec, struct rows_key *key,
+                                      struct lt_error *err);
 /* The record of an account node or a tag node (all properties strings, in schema order). */
 LT_MUST_CHECK enum lt_rc rows_strings(struct buf *rec, const char *const *values, size_t n);
 

@@ -348,14 +348,15 @@ static void load_pages(const char *const *files, size_t n, struct model *m, size
         struct aws_service_error svc = {NULL, NULL, NULL};
         struct lt_error err = LT_ERROR_INIT;
         EXPECT_OK(ec2_page_parse(text, len, EC2_PAGE_ACCEPT_ANY, &page, &svc, &err));
-        const cJSON *items = ec2_page_items(&page);
+        cJSON *items = ec2_page_items_mutable(&page);
         bool versions = page.kind == EC2_PAGE_LAUNCH_TEMPLATE_VERSIONS;
-        EXPECT_OK(versions ? model_add_versions(m, scope, items, &err)
-                           : model_add_templates(m, scope, items, &err));
+        /* Copied first: the model rewrites the versions' data in place. */
         const cJSON *item;
         cJSON_ArrayForEach(item, items) {
             cJSON_AddItemToArray(versions ? in->versions : in->templates, cJSON_Duplicate(item, 1));
         }
+        EXPECT_OK(versions ? model_add_versions(m, scope, items, &err)
+                           : model_add_templates(m, scope, items, &err));
         ec2_page_release(&page);
         aws_service_error_release(&svc);
         lt_error_release(&err);
