@@ -29,70 +29,98 @@ static const char *type_suffix(enum schema_type t)
     return "";
 }
 
+/*
+ * What a value being written belongs to, for error messages: a node
+ * ("AWSLaunchTemplate 'lt-...'": name is the label, id the node's id) or a
+ * file (name only). Messages are made only when something fails.
+ */
+struct where {
+    const char *name;
+    const char *id; /* NULL: name is a file */
+};
+
+static enum lt_rc fail_at(struct lt_error *err, enum lt_rc code, const struct where *w,
+                          const char *msg)
+{
+    if (w->id) {
+        return lt_fail(err, code, "%s '%s': %s", w->name, w->id, msg);
+    }
+    return lt_fail(err, code, "%s: %s", w->name, msg);
+}
+
 static bool has_line_break(const char *s, size_t n)
 {
     return memchr(s, '\n', n) || memchr(s, '\r', n);
 }
 
-static enum lt_rc end_line(struct csv_file *f, const char *what, struct lt_error *err)
+static enum lt_rc end_line(struct csv_file *f, const struct where *w, struct lt_error *err)
 {
     if (buf_addc(&f->line, '\n') != LT_OK) {
-        return lt_fail(err, LT_E_LIMIT, "%s: row too large", what);
+        return fail_at(err, LT_E_LIMIT, w, "row too large");
     }
     LT_TRY(fsx_writer_add(&f->w, buf_str(&f->line), f->line.len, err));
     buf_reset(&f->line);
     return LT_OK;
 }
 
-static enum lt_rc add_raw(struct csv_file *f, const char *s, const char *what, struct lt_error *err)
+static enum lt_rc add_raw(struct csv_file *f, const char *s, const struct where *w,
+                          struct lt_error *err)
 {
     if (buf_adds(&f->line, s) != LT_OK) {
-        return lt_fail(err, LT_E_LIMIT, "%s: row too large", what);
+        return fail_at(err, LT_E_LIMIT, w, "row too large");
     }
     return LT_OK;
 }
 
-static enum lt_rc add_string(struct csv_file *f, const char *s, size_t n, const char *what,
+static enum lt_rc add_string(struct csv_file *f, const char *s, size_t n, const struct where *w,
                              struct lt_error *err)
 {
     f->multiline = f->multiline || has_line_break(s, n);
     if (esc_csv_field(&f->line, s, n) != LT_OK) {
-        return lt_fail(err, LT_E_INPUT, "%s: value cannot be written to CSV", what);
+        return fail_at(err, LT_E_INPUT, w, "value cannot be written to CSV");
     }
     return LT_OK;
 }
 
+static enum lt_rc add_array(struct csv_file *f, const struct schema_prop *p,
+                            const struct model_value *v, const struct where *w,
+                            struct lt_error *err)
+{
+    for (size_t i = 0; i < v->nitems; i++) {
+        f->multiline = f->multiline || has_line_break(v->items[i], strlen(v->items[i]));
+    }
+    if (esc_csv_array(&f->line, (const char *const *)v->items, v->nitems) == LT_OK) {
+        return LT_OK;
+    }
+    struct buf msg = BUF_INIT(BUF_MAX_SMALL);
+    enum lt_rc rc = buf_printf(&msg,
+                               "property '%s' has an element that is empty or holds U+001F, "
+                               "which neo4j-admin arrays cannot carry",
+                               p->name);
+    rc = fail_at(err, LT_E_INPUT, w, rc == LT_OK ? buf_str(&msg) : "bad array");
+    buf_release(&msg);
+    return rc;
+}
+
 static enum lt_rc add_value(struct csv_file *f, const struct schema_prop *p,
-                            const struct model_value *v, const char *what, struct lt_error *err)
+                            const struct model_value *v, const struct where *w,
+                            struct lt_error *err)
 {
     if (!v->present) {
         return LT_OK;
     }
     switch (p->type) {
     case SCHEMA_STRING:
-        return add_string(f, v->str, v->len, what, err);
-    case SCHEMA_LONG: {
-        struct buf num = BUF_INIT(32);
-        enum lt_rc rc = buf_printf(&num, "%lld", (long long)v->num);
-        if (rc == LT_OK) {
-            rc = add_raw(f, buf_str(&num), what, err);
-        }
-        buf_release(&num);
-        return rc;
-    }
-    case SCHEMA_BOOLEAN:
-        return add_raw(f, v->flag ? "true" : "false", what, err);
-    case SCHEMA_STRING_ARRAY:
-        for (size_t i = 0; i < v->nitems; i++) {
-            f->multiline = f->multiline || has_line_break(v->items[i], strlen(v->items[i]));
-        }
-        if (esc_csv_array(&f->line, (const char *const *)v->items, v->nitems) != LT_OK) {
-            return lt_fail(err, LT_E_INPUT,
-                           "%s: property '%s' has an element that is empty or holds U+001F, "
-                           "which neo4j-admin arrays cannot carry",
-                           what, p->name);
+        return add_string(f, v->str, v->len, w, err);
+    case SCHEMA_LONG:
+        if (buf_add_int(&f->line, v->num) != LT_OK) {
+            return fail_at(err, LT_E_LIMIT, w, "row too large");
         }
         return LT_OK;
+    case SCHEMA_BOOLEAN:
+        return add_raw(f, v->flag ? "true" : "false", w, err);
+    case SCHEMA_STRING_ARRAY:
+        return add_array(f, p, v, w, err);
     }
     return lt_fail(err, LT_E_INTERNAL, "unknown property type");
 }
@@ -125,40 +153,36 @@ static enum lt_rc node_header(struct csv_file *f, const struct schema_node *n, s
     for (size_t i = 1; rc == LT_OK && i < n->nprops; i++) {
         rc = buf_printf(&h, ",%s%s", n->props[i].name, type_suffix(n->props[i].type));
     }
+    struct where w = {n->file, NULL};
     if (rc == LT_OK) {
-        rc = add_raw(f, buf_str(&h), n->file, err);
+        rc = add_raw(f, buf_str(&h), &w, err);
     }
     buf_release(&h);
-    return rc == LT_OK ? end_line(f, n->file, err) : rc;
+    return rc == LT_OK ? end_line(f, &w, err) : rc;
 }
 
 static enum lt_rc node_row(struct csv_file *f, const struct schema_node *n,
                            const struct model_value *values, struct lt_error *err)
 {
     const char *labels[2] = {n->label, n->extra_label};
-    struct buf what = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_printf(&what, "%s '%s'", n->label, values[0].str);
-    if (rc != LT_OK) {
-        return lt_fail(err, LT_E_LIMIT, "%s: id too long", n->file);
-    }
-    rc = add_value(f, &n->props[0], &values[0], buf_str(&what), err);
+    struct where w = {n->label, values[0].str};
+    enum lt_rc rc = add_value(f, &n->props[0], &values[0], &w, err);
     if (rc == LT_OK) {
-        rc = add_raw(f, ",", buf_str(&what), err);
+        rc = add_raw(f, ",", &w, err);
     }
     if (rc == LT_OK && esc_csv_array(&f->line, labels, n->extra_label ? 2 : 1) != LT_OK) {
         rc = lt_fail(err, LT_E_INTERNAL, "cannot write labels");
     }
     for (size_t i = 1; rc == LT_OK && i < n->nprops; i++) {
-        rc = add_raw(f, ",", buf_str(&what), err);
+        rc = add_raw(f, ",", &w, err);
         if (rc == LT_OK) {
-            rc = add_value(f, &n->props[i], &values[i], buf_str(&what), err);
+            rc = add_value(f, &n->props[i], &values[i], &w, err);
         }
     }
     if (rc == LT_OK) {
-        rc = end_line(f, n->file, err);
+        rc = end_line(f, &w, err);
         f->rows++;
     }
-    buf_release(&what);
     return rc;
 }
 
@@ -188,39 +212,39 @@ static enum lt_rc write_rels(struct snapdir *d, const struct model *m, struct mo
                              enum schema_rel_kind k, bool *multiline, struct lt_error *err)
 {
     const struct schema_rel *r = &schema_rels[k];
+    struct where w = {r->file, NULL};
     struct csv_file f;
     LT_TRY(open_file(d, &f, r->file, err));
     struct buf h = BUF_INIT(BUF_MAX_SMALL);
     enum lt_rc rc = buf_printf(&h, ":START_ID(%s),:END_ID(%s),:TYPE", schema_nodes[r->from].label,
                                schema_nodes[r->to].label);
     if (rc == LT_OK) {
-        rc = add_raw(&f, buf_str(&h), r->file, err);
+        rc = add_raw(&f, buf_str(&h), &w, err);
     }
     buf_release(&h);
     if (rc == LT_OK) {
-        rc = end_line(&f, r->file, err);
+        rc = end_line(&f, &w, err);
     }
     for (size_t i = 0; rc == LT_OK && i < m->nrels[k]; i++) {
-        struct model_rel rel_;
-        const struct model_rel *rel = &rel_;
-        rc = model_read_rel(reader, k, i, &rel_, err);
+        struct model_rel rel;
+        rc = model_read_rel(reader, k, i, &rel, err);
         if (rc == LT_OK) {
-            rc = add_string(&f, rel->from, strlen(rel->from), r->file, err);
+            rc = add_string(&f, rel.from, strlen(rel.from), &w, err);
         }
         if (rc == LT_OK) {
-            rc = add_raw(&f, ",", r->file, err);
+            rc = add_raw(&f, ",", &w, err);
         }
         if (rc == LT_OK) {
-            rc = add_string(&f, rel->to, strlen(rel->to), r->file, err);
+            rc = add_string(&f, rel.to, strlen(rel.to), &w, err);
         }
         if (rc == LT_OK) {
-            rc = add_raw(&f, ",", r->file, err);
+            rc = add_raw(&f, ",", &w, err);
         }
         if (rc == LT_OK) {
-            rc = add_string(&f, r->type, strlen(r->type), r->file, err);
+            rc = add_string(&f, r->type, strlen(r->type), &w, err);
         }
         if (rc == LT_OK) {
-            rc = end_line(&f, r->file, err);
+            rc = end_line(&f, &w, err);
             f.rows++;
         }
     }
@@ -232,9 +256,11 @@ static enum lt_rc write_rels(struct snapdir *d, const struct model *m, struct mo
     return close_file(d, &f, r->file, err);
 }
 
+static const struct where tombstones_file = {CSV_OUT_TOMBSTONES, NULL};
+
 static enum lt_rc add_optional(struct csv_file *f, const char *s, struct lt_error *err)
 {
-    return s ? add_string(f, s, strlen(s), CSV_OUT_TOMBSTONES, err) : LT_OK;
+    return s ? add_string(f, s, strlen(s), &tombstones_file, err) : LT_OK;
 }
 
 static enum lt_rc write_tombstones(struct snapdir *d, const struct model *m, struct lt_error *err)
@@ -243,25 +269,25 @@ static enum lt_rc write_tombstones(struct snapdir *d, const struct model *m, str
     LT_TRY(open_file(d, &f, CSV_OUT_TOMBSTONES, err));
     enum lt_rc rc = LT_OK;
     for (size_t i = 0; rc == LT_OK && i < schema_tombstone_ncolumns; i++) {
-        rc = add_raw(&f, i ? "," : "", CSV_OUT_TOMBSTONES, err);
+        rc = add_raw(&f, i ? "," : "", &tombstones_file, err);
         if (rc == LT_OK) {
-            rc = add_raw(&f, schema_tombstone_columns[i], CSV_OUT_TOMBSTONES, err);
+            rc = add_raw(&f, schema_tombstone_columns[i], &tombstones_file, err);
         }
     }
     if (rc == LT_OK) {
-        rc = end_line(&f, CSV_OUT_TOMBSTONES, err);
+        rc = end_line(&f, &tombstones_file, err);
     }
     for (size_t i = 0; rc == LT_OK && i < m->ntombstones; i++) {
         const struct model_tombstone *t = &m->tombstones[i];
         const char *cols[] = {t->kind, t->id, t->name, t->account_id, t->region, t->reason};
         for (size_t c = 0; rc == LT_OK && c < LT_ARRAY_SIZE(cols); c++) {
-            rc = add_raw(&f, c ? "," : "", CSV_OUT_TOMBSTONES, err);
+            rc = add_raw(&f, c ? "," : "", &tombstones_file, err);
             if (rc == LT_OK) {
                 rc = add_optional(&f, cols[c], err);
             }
         }
         if (rc == LT_OK) {
-            rc = end_line(&f, CSV_OUT_TOMBSTONES, err);
+            rc = end_line(&f, &tombstones_file, err);
             f.rows++;
         }
     }

@@ -142,7 +142,11 @@ static enum lt_rc literal_node_row(struct buf *b, const struct schema_node *n,
         if (!values[i].present) {
             continue;
         }
-        LT_TRY(buf_printf(b, "%s%s: ", first ? "" : ", ", n->props[i].name));
+        if (!first) {
+            LT_TRY(buf_add(b, ", ", 2));
+        }
+        LT_TRY(buf_adds(b, n->props[i].name));
+        LT_TRY(buf_add(b, ": ", 2));
         LT_TRY(literal_value(b, n->props[i].type, &values[i]));
         first = false;
     }

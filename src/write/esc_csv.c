@@ -9,7 +9,6 @@
 #include <csv.h>
 #include <string.h>
 
-#include "base/mem.h"
 #include "base/utf8.h"
 
 /* True when s is valid UTF-8 without NUL. */
@@ -26,16 +25,26 @@ static enum lt_rc esc_csv_quote(struct buf *out, const char *s, size_t n)
 {
     /* csv_write writes nothing for a NULL source; an empty value must still become "". */
     const char *src = n ? s : "";
-    size_t need = csv_write(NULL, 0, src, n);
-    if (need == SIZE_MAX) {
+    /* Room for the worst case (every byte a quote, doubled, plus the two around), so libcsv
+       writes in one pass instead of measuring first. */
+    if (n > (SIZE_MAX - 2) / 2) {
         buf_release(out);
         return LT_E_LIMIT;
     }
-    char *tmp = mem_alloc(need);
-    size_t wrote = csv_write(tmp, need, src, n);
-    enum lt_rc rc = wrote == need ? buf_add(out, tmp, need) : LT_E_INTERNAL;
-    mem_free(tmp);
-    return rc;
+    size_t room = 2 * n + 2;
+    if (room > out->max - out->len) {
+        room = csv_write(NULL, 0, src, n); /* near the limit: exactly what it needs */
+    }
+    size_t before = out->len;
+    char *at;
+    LT_TRY(buf_extend(out, room, &at));
+    size_t wrote = csv_write(at, room, src, n);
+    if (wrote > room) {
+        buf_truncate(out, before);
+        return LT_E_INTERNAL;
+    }
+    buf_truncate(out, before + wrote);
+    return LT_OK;
 }
 
 enum lt_rc esc_csv_field(struct buf *out, const char *s, size_t n)

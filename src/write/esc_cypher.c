@@ -7,7 +7,6 @@
  */
 #include "write/esc_cypher.h"
 
-#include <inttypes.h>
 #include <string.h>
 
 #include "base/utf8.h"
@@ -72,6 +71,41 @@ static bool esc_cypher_acceptable(const char *s, size_t n)
     return utf8_valid(s, n, NULL) && memchr(s, '\0', n) == NULL;
 }
 
+/* ASCII bytes that need an escape: controls, the quote, the backslash and DEL. */
+static bool esc_cypher_ascii_needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '\'' || c == '\\' || c == 0x7F;
+}
+
+#define ESC_CYPHER_ONES 0x0101010101010101ULL
+#define ESC_CYPHER_HIGHS 0x8080808080808080ULL
+
+/* Word-at-a-time test (Hacker's Delight): the high bit of every zero byte of w. */
+static uint64_t esc_cypher_zero_bytes(uint64_t w)
+{
+    return (w - ESC_CYPHER_ONES) & ~w & ESC_CYPHER_HIGHS;
+}
+
+/*
+ * True when none of the 8 bytes at s needs a look: all ASCII (high bit
+ * clear), none below 0x20, none the quote, the backslash or DEL. With the
+ * high bits clear, (w - 0x20 per byte) & ~w sets a byte's high bit exactly
+ * when that byte is below 0x20. Most text is such runs.
+ */
+static bool esc_cypher_plain8(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, sizeof(w));
+    if (w & ESC_CYPHER_HIGHS) {
+        return false;
+    }
+    uint64_t special = ((w - ESC_CYPHER_ONES * 0x20) & ~w & ESC_CYPHER_HIGHS) |
+                       esc_cypher_zero_bytes(w ^ (ESC_CYPHER_ONES * '\'')) |
+                       esc_cypher_zero_bytes(w ^ (ESC_CYPHER_ONES * '\\')) |
+                       esc_cypher_zero_bytes(w ^ (ESC_CYPHER_ONES * 0x7F));
+    return special == 0;
+}
+
 enum lt_rc esc_cypher_string(struct buf *out, const char *s, size_t n)
 {
     if (!esc_cypher_acceptable(s, n)) {
@@ -84,6 +118,15 @@ enum lt_rc esc_cypher_string(struct buf *out, const char *s, size_t n)
     size_t run = 0; /* start of the pending run of bytes copied as they are */
     size_t i = 0;
     while (i < n) {
+        if (n - i >= 8 && esc_cypher_plain8(s + i)) {
+            i += 8; /* the common case: eight bytes copied as they are */
+            continue;
+        }
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && !esc_cypher_ascii_needs_escape(c)) {
+            i++;
+            continue;
+        }
         uint32_t cp = 0;
         size_t k = utf8_decode(s + i, n - i, &cp);
         if (k == 0) {
@@ -105,7 +148,7 @@ enum lt_rc esc_cypher_int(struct buf *out, int64_t v)
     if (v == INT64_MIN) {
         return buf_adds(out, ESC_CYPHER_INT64_MIN_TEXT);
     }
-    return buf_printf(out, "%" PRId64, v);
+    return buf_add_int(out, v);
 }
 
 enum lt_rc esc_cypher_bool(struct buf *out, bool v)
