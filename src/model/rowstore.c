@@ -130,23 +130,31 @@ void rowstore_cursor_release(struct rowstore_cursor *c)
     rowstore_cursor_init(c);
 }
 
-/* Makes the window hold [offset, offset + n): a block from offset on (more when n is larger). */
+/*
+ * Makes the window hold [offset, offset + n): a block centred on it (more
+ * when n is larger), so reading goes on without another read whether the
+ * next record comes after this one or before it (the versions of a template
+ * arrive newest first and are read oldest first).
+ */
 static enum lt_rc fill_window(const struct rowstore *s, struct rowstore_cursor *c, uint64_t offset,
                               size_t n, struct lt_error *err)
 {
     size_t want = n > ROWSTORE_BLOCK ? n : ROWSTORE_BLOCK;
-    if (want > s->size - offset) {
-        want = (size_t)(s->size - offset);
+    if (want > s->size) {
+        want = (size_t)s->size;
     }
-    size_t cap = want > ROWSTORE_BLOCK ? want : ROWSTORE_BLOCK;
-    if (c->cap < cap) {
+    uint64_t start = offset > (want - n) / 2 ? offset - (want - n) / 2 : 0;
+    if (start + want > s->size) {
+        start = s->size - want;
+    }
+    if (c->cap < want) {
         mem_free(c->window);
-        c->window = mem_alloc(cap);
-        c->cap = cap;
+        c->window = mem_alloc(want);
+        c->cap = want;
     }
     c->len = 0;
-    LT_TRY(fsx_pread_all(s->fd, c->window, want, offset, spill_name, err));
-    c->offset = offset;
+    LT_TRY(fsx_pread_all(s->fd, c->window, want, start, spill_name, err));
+    c->offset = start;
     c->len = want;
     return LT_OK;
 }
