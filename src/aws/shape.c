@@ -21,8 +21,10 @@
 #define SHAPE_MAX_SAFE_UINT 9007199254740992ULL
 /* Bad values are quoted in messages up to this many bytes. */
 #define SHAPE_QUOTE_MAX 64
-/* Objects with at most this many keys are checked for duplicates pair by pair. */
+/* Objects with at most this many keys need no allocation to be converted. */
 #define SHAPE_SMALL_OBJECT 16
+/* Structures with at most this many members are checked for duplicate keys with a bit set. */
+#define SHAPE_SEEN_MAX 64
 /* Timestamps must fall in years 0000-9999 so the canonical form stays fixed-width. */
 #define SHAPE_TIME_MIN (-62167219200LL)
 #define SHAPE_TIME_MAX 253402300799LL
@@ -266,7 +268,11 @@ static enum lt_rc shape_duplicate_key(struct shape_conv *c, const char *key)
     return lt_fail(c->err, LT_E_INPUT, "%s: duplicate key '%.*s'", shape_conv_path(c), q, key);
 }
 
-/* Duplicate keys are rejected: cJSON keeps them all and lookups would see only the first. */
+/*
+ * Duplicate keys are rejected: cJSON keeps them all and lookups would see
+ * only the first. This is the check for structures too large for the bit set
+ * of shape_conv_members.
+ */
 static enum lt_rc shape_check_duplicates(struct shape_conv *c, const cJSON *obj)
 {
     size_t n = 0;
@@ -274,17 +280,6 @@ static enum lt_rc shape_check_duplicates(struct shape_conv *c, const cJSON *obj)
         n++;
     }
     if (n < 2) {
-        return LT_OK;
-    }
-    if (n <= SHAPE_SMALL_OBJECT) {
-        /* The usual object: compare the pairs, without sorting or allocating. */
-        for (const cJSON *a = obj->child; a; a = a->next) {
-            for (const cJSON *b = a->next; b; b = b->next) {
-                if (strcmp(a->string ? a->string : "", b->string ? b->string : "") == 0) {
-                    return shape_duplicate_key(c, b->string ? b->string : "");
-                }
-            }
-        }
         return LT_OK;
     }
     const char **keys = mem_calloc(n, sizeof(*keys));
@@ -321,28 +316,78 @@ static enum lt_rc shape_conv_push_index(struct shape_conv *c, size_t index)
     return LT_OK;
 }
 
+/*
+ * Looks up the member of every key of in (mems[i], NULL when unknown) and
+ * rejects duplicate keys on the way: known ones with a bit per member,
+ * unknown ones (rare) by comparing them with the unknown keys before them.
+ * Structures with more members than a bit set holds use the sorting check.
+ */
+static enum lt_rc shape_conv_members(struct shape_conv *c, const struct shape *s, const cJSON *in,
+                                     const struct shape_member **mems)
+{
+    if (s->nmembers > SHAPE_SEEN_MAX) {
+        LT_TRY(shape_check_duplicates(c, in));
+    }
+    uint64_t seen = 0;
+    size_t i = 0;
+    for (const cJSON *k = in->child; k; k = k->next, i++) {
+        const char *key = k->string ? k->string : "";
+        const struct shape_member *mem = shape_member_by_name(c->m, s, key);
+        mems[i] = mem;
+        if (s->nmembers > SHAPE_SEEN_MAX) {
+            continue;
+        }
+        if (mem) {
+            uint64_t bit = (uint64_t)1 << (mem - s->members);
+            if (seen & bit) {
+                return shape_duplicate_key(c, key);
+            }
+            seen |= bit;
+            continue;
+        }
+        size_t j = 0;
+        for (const cJSON *u = in->child; u != k; u = u->next, j++) {
+            if (!mems[j] && strcmp(u->string ? u->string : "", key) == 0) {
+                return shape_duplicate_key(c, key);
+            }
+        }
+    }
+    return LT_OK;
+}
+
 static enum lt_rc shape_conv_structure(struct shape_conv *c, const struct shape *s, cJSON *in,
                                        int depth)
 {
     if (!cJSON_IsObject(in)) {
         return shape_conv_fail(c, LT_E_INPUT, "expected an object");
     }
-    LT_TRY(shape_check_duplicates(c, in));
+    size_t n = 0;
+    for (const cJSON *k = in->child; k; k = k->next) {
+        n++;
+    }
+    const struct shape_member *few[SHAPE_SMALL_OBJECT];
+    const struct shape_member **mems = n <= SHAPE_SMALL_OBJECT ? few : mem_calloc(n, sizeof(*mems));
+    enum lt_rc rc = shape_conv_members(c, s, in, mems);
     cJSON *next;
-    for (cJSON *k = in->child; k; k = next) {
+    size_t i = 0;
+    for (cJSON *k = in->child; rc == LT_OK && k; k = next, i++) {
         next = k->next;
-        const struct shape_member *mem = shape_member_by_name(c->m, s, k->string);
-        if (!mem) {
+        if (!mems[i]) {
             /* a member this model does not know: dropped */
             cJSON_Delete(cJSON_DetachItemViaPointer(in, k));
             continue;
         }
         size_t mark = c->path.len;
-        LT_TRY(shape_conv_push_member(c, mem->name));
-        LT_TRY(shape_conv_value(c, mem->shape, k, depth + 1));
+        rc = shape_conv_push_member(c, mems[i]->name);
+        if (rc == LT_OK) {
+            rc = shape_conv_value(c, mems[i]->shape, k, depth + 1);
+        }
         buf_truncate(&c->path, mark);
     }
-    return LT_OK;
+    if (mems != few) {
+        mem_free(mems);
+    }
+    return rc;
 }
 
 static enum lt_rc shape_conv_list(struct shape_conv *c, const struct shape *s, cJSON *in, int depth)
