@@ -95,8 +95,9 @@ golden-update: $(B)/ltsnap
 lint:
 	@scripts/lint
 
+# BENCH_ARGS: options of scripts/bench (--templates N, --versions V,V, --no-baseline, ...).
 bench: $(B)/ltsnap
-	@scripts/bench
+	@B=$(B) scripts/bench $(BENCH_ARGS)
 
 FUZZ_SECONDS ?= 60
 fuzz:
