@@ -7,12 +7,26 @@
 static enum lt_rc digest(const EVP_MD *md, const void *data, size_t n, unsigned char *out)
 {
     unsigned int len = 0;
-    return EVP_Digest(data, n, out, &len, md, NULL) == 1 ? LT_OK : LT_E_INTERNAL;
+    return md && EVP_Digest(data, n, out, &len, md, NULL) == 1 ? LT_OK : LT_E_INTERNAL;
+}
+
+/*
+ * SHA-256 fetched from the provider once: EVP_sha256() makes EVP_Digest look
+ * the implementation up again on every call, which costs more than hashing
+ * the few hundred bytes of a user data script. Never freed (one per process).
+ */
+static const EVP_MD *sha256_md(void)
+{
+    static EVP_MD *md;
+    if (!md) {
+        md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    }
+    return md;
 }
 
 enum lt_rc hash_sha256(const void *data, size_t n, unsigned char out[HASH_SHA256_LEN])
 {
-    return digest(EVP_sha256(), data, n, out);
+    return digest(sha256_md(), data, n, out);
 }
 
 enum lt_rc hash_sha1(const void *data, size_t n, unsigned char out[HASH_SHA1_LEN])
@@ -33,9 +47,14 @@ enum lt_rc hash_hmac_sha256(const void *key, size_t keylen, const void *msg, siz
 enum lt_rc hash_hex(struct buf *out, const unsigned char *bytes, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
+    if (n > SIZE_MAX / 2) {
+        return LT_E_LIMIT;
+    }
+    char *at;
+    LT_TRY(buf_extend(out, 2 * n, &at));
     for (size_t i = 0; i < n; i++) {
-        char pair[2] = {digits[bytes[i] >> 4], digits[bytes[i] & 0x0F]};
-        LT_TRY(buf_add(out, pair, 2));
+        at[2 * i] = digits[bytes[i] >> 4];
+        at[2 * i + 1] = digits[bytes[i] & 0x0F];
     }
     return LT_OK;
 }
