@@ -91,12 +91,15 @@ for opt in $(grep -oE -- '--[a-z][a-z0-9-]*' "$T/common-entries"); do
 done
 
 # ---- environment variables the sources read ----
-# getenv("X"), aws_env_get(env, "X"), aws_env_bool(env, "X", ...) and every "AWS_..." literal
-# (settings and credential sources pass the names they read as literals). A name ending in
-# '_' is a prefix: AWS_ENDPOINT_URL_ + the service.
-find src -name '*.c' -exec cat {} + |
-    grep -oE '(getenv\(|aws_env_(get|bool)\([^,()]*, *)"[A-Z][A-Z0-9_]*"|"AWS_[A-Z0-9_]*"' |
-    sed 's/.*"\([A-Z0-9_]*\)"$/\1/' | sort -u >"$T/env-read"
+# getenv("X"), aws_env_get(env, "X") and aws_env_bool(env, "X", ...) anywhere, and every
+# "AWS_..." literal in src/aws/ (settings and credential sources hand the names they read to
+# helpers as literals; elsewhere such a literal may be data, such as a pattern user data is
+# searched for). A name ending in '_' is a prefix: AWS_ENDPOINT_URL_ + the service.
+{
+    find src -name '*.c' -exec cat {} + |
+        grep -oE '(getenv\(|aws_env_(get|bool)\([^,()]*, *)"[A-Z][A-Z0-9_]*"'
+    find src/aws -name '*.c' -exec cat {} + | grep -oE '"AWS_[A-Z0-9_]*"'
+} | sed 's/.*"\([A-Z0-9_]*\)"$/\1/' | sort -u >"$T/env-read"
 for v in AWS_ACCESS_KEY_ID AWS_PROFILE AWS_ENDPOINT_URL_ HOME LTSNAP_TEMPLATES SOURCE_DATE_EPOCH; do
     check "the sources are seen to read $v" grep -qx "$v" "$T/env-read"
 done
