@@ -24,9 +24,14 @@ LIBS := $(PKG_LIBS) -lcsv -lm
 ALL_CPPFLAGS := -Isrc -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 ALL_CFLAGS := $(WARNINGS) $(PKG_CFLAGS) $(CFLAGS)
 
+# make install: the binary, the Cypher templates and ltsnap(1). An installed ltsnap finds its
+# templates in ../share/ltsnap/templates beside the executable, so BINDIR and DATADIR keep that
+# relation unless LTSNAP_TEMPLATES or --templates will name the templates at run time.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/ltsnap
+MANDIR ?= $(PREFIX)/share/man
+TEMPLATES := $(sort $(wildcard templates/*.cypher))
 
 # B: output directory. LIB_FILTER: pattern(s) restricting which library sources
 # are built (for working on one module while others are unfinished).
@@ -107,13 +112,22 @@ valgrind: $(UNIT_BIN) $(B)/ltsnap
 	@LT_VALGRIND=1 tests/golden/run
 
 install: $(B)/ltsnap
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates
-	install -m 755 $(B)/ltsnap $(DESTDIR)$(BINDIR)/ltsnap
-	install -m 644 templates/*.cypher $(DESTDIR)$(DATADIR)/templates/
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)/templates" "$(DESTDIR)$(MANDIR)/man1"
+	install -m 755 $(B)/ltsnap "$(DESTDIR)$(BINDIR)/ltsnap"
+	install -m 644 $(TEMPLATES) "$(DESTDIR)$(DATADIR)/templates/"
+	install -m 644 docs/ltsnap.1 "$(DESTDIR)$(MANDIR)/man1/ltsnap.1"
+ifneq ($(abspath $(BINDIR)/../share/ltsnap),$(abspath $(DATADIR)))
+	@echo "note: ltsnap looks for its templates in $(abspath $(BINDIR)/../share/ltsnap)/templates;"
+	@echo "note: set LTSNAP_TEMPLATES=$(DATADIR)/templates (or pass --templates) to use these"
+endif
 
+# Removes what install put there, then share/ltsnap's directories if that left them empty.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ltsnap
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f "$(DESTDIR)$(BINDIR)/ltsnap" "$(DESTDIR)$(MANDIR)/man1/ltsnap.1"
+	rm -f $(addprefix "$(DESTDIR)$(DATADIR)/templates/,$(addsuffix ",$(notdir $(TEMPLATES))))
+	@for d in "$(DESTDIR)$(DATADIR)/templates" "$(DESTDIR)$(DATADIR)"; do \
+		if [ -d "$$d" ] && [ -z "$$(ls -A "$$d")" ]; then echo "rmdir $$d"; rmdir "$$d" || exit 1; fi; \
+	done
 
 clean:
 	rm -rf build

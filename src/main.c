@@ -41,7 +41,8 @@ static void print_help(void)
     for (size_t i = 0; i < LT_ARRAY_SIZE(commands); i++) {
         fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
     }
-    fputs("\n'ltsnap <command> --help' describes a command.\n\n"
+    fputs("\n'ltsnap <command> --help' describes a command; the manual page ltsnap(1)\n"
+          "describes everything.\n\n"
           "exit status: 0 success; 1 error, nothing written or replaced; 2 usage error;\n"
           "3 snapshot written but incomplete (manifest.json says which regions failed);\n"
           "4 the check found something (verify, diff --exit-code, audit --fail-on).\n",
