@@ -305,7 +305,7 @@ static enum lt_rc version_values(struct ctx *c, size_t v, struct rule_input *in,
 }
 
 /* Where a version's findings point; tin holds its template's values (zero when not listed). */
-static enum lt_rc version_subject(struct ctx *c, size_t v, const struct rule_input *tin,
+static enum lt_rc version_subject(struct ctx *c, size_t v, size_t t, const struct rule_input *tin,
                                   struct subject *s)
 {
     const struct columns *k = &c->col;
@@ -324,6 +324,10 @@ static enum lt_rc version_subject(struct ctx *c, size_t v, const struct rule_inp
     s->is_default =
         is_default || (tin->has_default_number && tin->default_version_number == s->version);
     s->account = edge_start(&c->ver_account, k->va_account, snap_table_text(c->ver, v, 0));
+    if (s->account == NULL && t != SIZE_MAX) { /* no edge of its own: its template's account */
+        s->account =
+            edge_start(&c->tpl_account, k->ta_account, snap_table_text(c->tpl, t, k->t_id));
+    }
     s->file = schema_nodes[SCHEMA_NODE_VERSION].file;
     s->line = l->at[v];
     return LT_OK;
@@ -337,7 +341,7 @@ static enum lt_rc judge_version(struct ctx *c, size_t v)
     if (t != SIZE_MAX) {
         LT_TRY(template_input(c, t, &in));
     }
-    LT_TRY(version_subject(c, v, &in, &s));
+    LT_TRY(version_subject(c, v, t, &in, &s));
     if (c->o->default_only && !s.is_default) {
         return LT_OK;
     }
@@ -622,10 +626,10 @@ enum lt_rc audit_rules_text(struct buf *out)
         LT_TRY(text_line(out, "%s %-6s %-13s %s", u->id, rule_severity_name(u->severity),
                          rule_judges_name(u->judges), u->title));
         if (u->security_hub || u->prowler) {
-            LT_TRY(text_line(out, "       matches:%s%s%s%s",
-                             u->security_hub ? " Security Hub " : "",
-                             u->security_hub ? u->security_hub : "", u->prowler ? " Prowler " : "",
-                             u->prowler ? u->prowler : ""));
+            LT_TRY(text_line(
+                out, "       matches: %s%s%s%s%s", u->security_hub ? "Security Hub " : "",
+                u->security_hub ? u->security_hub : "", u->security_hub && u->prowler ? ", " : "",
+                u->prowler ? "Prowler " : "", u->prowler ? u->prowler : ""));
         }
         LT_TRY(text_line(out, "       why: %s", u->rationale));
         LT_TRY(text_line(out, "       fix: %s", u->remedy));
