@@ -198,6 +198,10 @@ static enum lt_rc audit(const struct audit_config *c, struct buf *out, enum cmd_
                  "in user data are not judged",
                  c->dir);
     }
+    for (size_t i = 0; i < r.nunjudged; i++) {
+        log_warn("region %s of account %s is %s in '%s': none of its templates was judged",
+                 r.unjudged[i].region, r.unjudged[i].account_id, r.unjudged[i].status, c->dir);
+    }
     rc = render(c, &r, out);
     if (rc != LT_OK) {
         rc = lt_fail(err, rc, "the report is larger than ltsnap writes");

@@ -397,6 +397,45 @@ static enum lt_rc judge_tombstone(struct ctx *c, size_t row)
     return run_rules(c, RULE_JUDGES_TOMBSTONE, &in, &s);
 }
 
+/* ---- regions the snapshot does not cover ---- */
+
+static void add_unjudged(struct audit_report *r, const char *account, const char *region,
+                         const char *status)
+{
+    r->unjudged = mem_realloc_array(r->unjudged, r->nunjudged + 1, sizeof(*r->unjudged));
+    r->unjudged[r->nunjudged++] = (struct audit_region){
+        mem_strdup(account),
+        mem_strdup(region),
+        mem_strdup(status),
+    };
+}
+
+/* Every region of the manifest whose status is not "complete" (failed, skipped). */
+static enum lt_rc find_unjudged(struct ctx *c)
+{
+    const cJSON *a = NULL;
+    cJSON_ArrayForEach(a, json_get_array(c->s->manifest, "accounts")) {
+        const char *account = json_get_string(a, "id");
+        const cJSON *rg = NULL;
+        cJSON_ArrayForEach(rg, json_get_array(a, "regions")) {
+            const char *name = json_get_string(rg, "name");
+            const char *status = json_get_string(rg, "status");
+            if (!account || !name || !status || !utf8_valid(account, strlen(account), NULL) ||
+                !utf8_valid(name, strlen(name), NULL) ||
+                !utf8_valid(status, strlen(status), NULL)) {
+                return lt_fail(c->err, LT_E_INPUT,
+                               "'%s/manifest.json': a region without account id, name or status; "
+                               "run 'ltsnap verify %s'",
+                               c->s->dir, c->s->dir);
+            }
+            if (strcmp(status, "complete") != 0) {
+                add_unjudged(c->r, account, name, status);
+            }
+        }
+    }
+    return LT_OK;
+}
+
 /* ---- order ---- */
 
 static int compare_findings(const void *pa, const void *pb)
@@ -469,6 +508,9 @@ enum lt_rc audit_run(const struct snap *s, const struct audit_options *o, struct
     r->default_only = o->default_only;
     struct ctx c = {.s = s, .o = o, .r = r, .err = err};
     enum lt_rc rc = prepare(&c);
+    if (rc == LT_OK) {
+        rc = find_unjudged(&c);
+    }
     for (size_t v = 0; rc == LT_OK && v < c.ver->nrows; v++) {
         rc = judge_version(&c, v);
     }
@@ -500,6 +542,12 @@ void audit_report_release(struct audit_report *r)
         mem_free(f->message);
     }
     mem_free(r->findings);
+    for (size_t i = 0; r->unjudged != NULL && i < r->nunjudged; i++) {
+        mem_free(r->unjudged[i].account_id);
+        mem_free(r->unjudged[i].region);
+        mem_free(r->unjudged[i].status);
+    }
+    mem_free(r->unjudged);
     memset(r, 0, sizeof(*r));
 }
 
@@ -605,6 +653,16 @@ static enum lt_rc text_summary(const struct audit_report *r, struct buf *out)
                      r->tombstones, plural(r->tombstones, "tombstone", "tombstones"));
 }
 
+static enum lt_rc text_unjudged(const struct audit_report *r, struct buf *out)
+{
+    for (size_t i = 0; i < r->nunjudged; i++) {
+        const struct audit_region *u = &r->unjudged[i];
+        LT_TRY(text_line(out, "not judged: account %s, region %s (%s in this snapshot)",
+                         u->account_id, u->region, u->status));
+    }
+    return LT_OK;
+}
+
 enum lt_rc audit_text(const struct audit_report *r, struct buf *out)
 {
     const struct audit_finding *prev = NULL;
@@ -616,7 +674,8 @@ enum lt_rc audit_text(const struct audit_report *r, struct buf *out)
         LT_TRY(text_line(out, "                    %s", f->message));
         prev = f;
     }
-    return text_summary(r, out);
+    LT_TRY(text_summary(r, out));
+    return text_unjudged(r, out);
 }
 
 enum lt_rc audit_rules_text(struct buf *out)
@@ -731,6 +790,14 @@ enum lt_rc audit_json(const struct audit_report *r, struct buf *out)
         cJSON_AddItemToArray(findings, finding_json(&r->findings[i]));
     }
     cJSON_AddItemToObject(doc, "rules", rules_json());
+    cJSON *unjudged = cJSON_AddArrayToObject(doc, "regions_not_judged");
+    for (size_t i = 0; i < r->nunjudged; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "account_id", r->unjudged[i].account_id);
+        cJSON_AddStringToObject(o, "region", r->unjudged[i].region);
+        cJSON_AddStringToObject(o, "status", r->unjudged[i].status);
+        cJSON_AddItemToArray(unjudged, o);
+    }
     return print_json(doc, out);
 }
 

@@ -40,6 +40,13 @@ struct audit_finding {
     size_t line;             /* the line of that file where the row starts (1 = header) */
 };
 
+/* A region the manifest does not call complete: none of its templates was judged. */
+struct audit_region {
+    char *account_id; /* owned */
+    char *region;     /* owned */
+    char *status;     /* owned: "failed", "skipped", ... as the manifest says */
+};
+
 struct audit_options {
     bool default_only; /* keep only findings on default versions (Security Hub's reading) */
 };
@@ -53,6 +60,8 @@ struct audit_report {
     size_t tombstones;           /* tombstones judged */
     bool default_only;
     bool no_secret_kinds; /* the snapshot predates user_data_secret_kinds: LTS007 judged nothing */
+    struct audit_region *unjudged; /* regions the snapshot holds nothing of, manifest order */
+    size_t nunjudged;
 };
 
 /* Runs every rule over s. On failure r is released; the error names the file and line. */
@@ -63,7 +72,10 @@ void audit_report_release(struct audit_report *r);
 /* True when some finding's severity is at least min. */
 bool audit_found_at_least(const struct audit_report *r, enum rule_severity min);
 
-/* The report for people: grouped by account and region, template, version; a summary line. */
+/*
+ * The report for people: grouped by account and region, template, version; a summary line,
+ * then one line per region that was not judged.
+ */
 LT_MUST_CHECK enum lt_rc audit_text(const struct audit_report *r, struct buf *out);
 /* The report for programs: canonical JSON and a newline (README, "Audit", has the shape). */
 LT_MUST_CHECK enum lt_rc audit_json(const struct audit_report *r, struct buf *out);

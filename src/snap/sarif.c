@@ -274,6 +274,14 @@ static enum lt_rc build(const struct audit_report *r, const char *dir, cJSON *do
         cJSON_AddNumberToObject(p, "templates", (double)r->templates);
         cJSON_AddNumberToObject(p, "versions", (double)r->versions);
         cJSON_AddNumberToObject(p, "tombstones", (double)r->tombstones);
+        cJSON *unjudged = cJSON_AddArrayToObject(p, "regionsNotJudged");
+        for (size_t i = 0; i < r->nunjudged; i++) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "accountId", r->unjudged[i].account_id);
+            cJSON_AddStringToObject(o, "region", r->unjudged[i].region);
+            cJSON_AddStringToObject(o, "status", r->unjudged[i].status);
+            cJSON_AddItemToArray(unjudged, o);
+        }
     }
     return LT_OK;
 }

@@ -174,6 +174,20 @@ is_eq "hostile: JSON keeps the names as they are" \
 audit 0 hostile.sarif --format sarif hostile
 sarif_valid "hostile: the SARIF log is valid" "$T/hostile.sarif"
 
+# ---- an incomplete snapshot: the regions it lacks are named, not silently passed ----
+cp -r "$T/clean" "$T/partial"
+"$PY" - "$T/partial/manifest.json" <<'PYEOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["accounts"][0]["regions"].append({"name": "us-west-2", "status": "failed", "error": "e"})
+json.dump(m, open(sys.argv[1], "w"))
+PYEOF
+audit 0 partial.txt --fail-on low partial
+stderr_is "incomplete: a warning names the region" "ltsnap: warning: region us-west-2 of \
+account 123456789012 is failed in 'partial': none of its templates was judged"
+check "incomplete: the report names the region" grep -qx \
+    'not judged: account 123456789012, region us-west-2 (failed in this snapshot)' "$T/partial.txt"
+
 # ---- errors ----
 audit 2 out --format xml clean
 stderr_is "bad --format" "ltsnap: error: --format: 'xml' is not text, json or sarif
@@ -202,5 +216,5 @@ audit 0 help.txt --help
 check "--help prints the usage" grep -q '^usage: ltsnap audit \[--format text|json|sarif\]' "$T/help.txt"
 
 # These snapshots are for the audit only: keep them out of the Cypher lint.
-rm -rf "$T/planted" "$T/clean" "$T/low" "$T/hostile" "$T/tampered"
+rm -rf "$T/planted" "$T/clean" "$T/low" "$T/hostile" "$T/tampered" "$T/partial"
 done_testing

@@ -206,6 +206,44 @@ static void test_without_secret_kinds(void)
     lt_error_release(&err);
 }
 
+/* Regions the manifest does not call complete are listed as not judged, in every report. */
+static void test_unjudged_regions(void)
+{
+    struct mem_tables m = {.templates = TPL_HEADER, .versions = VER_HEADER};
+    struct snap s;
+    mem_snap(&s, &m);
+    s.manifest = cJSON_Parse("{\"accounts\":[{\"id\":\"111111111111\",\"regions\":["
+                             "{\"name\":\"ap-east-1\",\"status\":\"skipped\",\"error\":\"x\"},"
+                             "{\"name\":\"eu-west-1\",\"status\":\"complete\"},"
+                             "{\"name\":\"us-east-1\",\"status\":\"failed\"}]}]}");
+    struct audit_report r;
+    struct audit_options o = {false};
+    struct lt_error err = LT_ERROR_INIT;
+    EXPECT_OK(audit_run(&s, &o, &r, &err));
+    EXPECT_INT(r.nunjudged, 2);
+    struct buf text = BUF_INIT(BUF_MAX_SMALL), json = BUF_INIT(BUF_MAX_SMALL);
+    EXPECT_OK(audit_text(&r, &text));
+    EXPECT_STR(buf_str(&text),
+               "summary: 0 high, 0 medium, 0 low (0 findings; judged 0 templates, 0 versions, 0 "
+               "tombstones)\n"
+               "not judged: account 111111111111, region ap-east-1 (skipped in this snapshot)\n"
+               "not judged: account 111111111111, region us-east-1 (failed in this snapshot)\n");
+    EXPECT_OK(audit_json(&r, &json));
+    EXPECT(strstr(buf_str(&json), "\"regions_not_judged\":[{\"account_id\":\"111111111111\","
+                                  "\"region\":\"ap-east-1\",\"status\":\"skipped\"}") != NULL);
+    buf_release(&text);
+    buf_release(&json);
+    audit_report_release(&r);
+    /* A region entry without a status is a broken manifest. */
+    cJSON_Delete(s.manifest);
+    s.manifest = cJSON_Parse("{\"accounts\":[{\"id\":\"1\",\"regions\":[{\"name\":\"r\"}]}]}");
+    EXPECT_INT(audit_run(&s, &o, &r, &err), LT_E_INPUT);
+    EXPECT_STR(lt_error_message(&err), "'mem/manifest.json': a region without account id, name or "
+                                       "status; run 'ltsnap verify mem'");
+    snap_release(&s);
+    lt_error_release(&err);
+}
+
 /* The line of file text on which a line starting with prefix is, or 0. */
 static size_t line_starting_with(const char *text, const char *prefix)
 {
@@ -287,6 +325,7 @@ int main(void)
     test_lines_order_and_default();
     test_refused();
     test_without_secret_kinds();
+    test_unjudged_regions();
     test_golden_lines();
     test_rules_listing();
     return tap_done();
