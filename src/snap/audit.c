@@ -21,7 +21,8 @@ struct columns {
     /* nodes-aws-launch-template.csv */
     size_t t_id, t_name, t_region, t_default, t_latest;
     /* nodes-aws-launch-template-version.csv */
-    size_t v_tid, v_name, v_region, v_default, v_number, v_tokens, v_endpoint, v_hop, v_public;
+    size_t v_id, v_tid, v_name, v_region, v_default, v_number, v_tokens, v_endpoint, v_hop,
+        v_public;
     size_t v_data, v_secrets; /* v_secrets may be SIZE_MAX: a snapshot from before it existed */
     /* relationships */
     size_t ta_account, ta_template, va_account, va_version, tag_template;
@@ -134,6 +135,7 @@ static enum lt_rc find_columns(struct ctx *c)
     LT_TRY(need_column(c, c->tpl, "region", &k->t_region));
     LT_TRY(need_column(c, c->tpl, "default_version_number", &k->t_default));
     LT_TRY(need_column(c, c->tpl, "latest_version_number", &k->t_latest));
+    LT_TRY(need_column(c, c->ver, "id", &k->v_id));
     LT_TRY(need_column(c, c->ver, "launch_template_id", &k->v_tid));
     LT_TRY(need_column(c, c->ver, "name", &k->v_name));
     LT_TRY(need_column(c, c->ver, "region", &k->v_region));
@@ -323,7 +325,7 @@ static enum lt_rc version_subject(struct ctx *c, size_t v, size_t t, const struc
     LT_TRY(get_bool(c, c->ver, l, v, k->v_default, &has_default, &is_default));
     s->is_default =
         is_default || (tin->has_default_number && tin->default_version_number == s->version);
-    s->account = edge_start(&c->ver_account, k->va_account, snap_table_text(c->ver, v, 0));
+    s->account = edge_start(&c->ver_account, k->va_account, snap_table_text(c->ver, v, k->v_id));
     if (s->account == NULL && t != SIZE_MAX) { /* no edge of its own: its template's account */
         s->account =
             edge_start(&c->tpl_account, k->ta_account, snap_table_text(c->tpl, t, k->t_id));
