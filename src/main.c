@@ -25,6 +25,7 @@ static const struct command {
     cmd_fn *fn;
     const char *summary;
 } commands[] = {
+    {"audit", cmd_audit, "check a snapshot's launch templates against audit rules, offline"},
     {"convert", cmd_convert, "write a snapshot from saved EC2 responses (XML or AWS CLI JSON)"},
     {"fetch", cmd_fetch, "fetch launch templates and versions from AWS and write a snapshot"},
 };

@@ -163,6 +163,12 @@ static void add_escaped_byte(struct buf *b, unsigned char c)
     }
 }
 
+/* U+0080..U+009F: terminals may read them as controls (U+009B is CSI), so they are escaped too. */
+static bool is_c1_control(const char *s, size_t seq)
+{
+    return seq == 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] <= 0x9F;
+}
+
 /* Appends msg escaped and redacted; stops quietly when the line limit is reached. */
 static void render(struct buf *b, const char *msg)
 {
@@ -199,6 +205,12 @@ static void render(struct buf *b, const char *msg)
         if (seq == 0) {
             add_escaped_byte(b, c);
             i++;
+            continue;
+        }
+        if (is_c1_control(msg + i, seq)) {
+            add_escaped_byte(b, c);
+            add_escaped_byte(b, (unsigned char)msg[i + 1]);
+            i += seq;
             continue;
         }
         put(b, msg + i, seq);

@@ -31,6 +31,7 @@ enum cmd_outcome {
 
 typedef enum lt_rc cmd_fn(int argc, char **argv, enum cmd_outcome *outcome, struct lt_error *err);
 
+cmd_fn cmd_audit;
 cmd_fn cmd_convert;
 cmd_fn cmd_fetch;
 

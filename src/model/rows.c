@@ -7,6 +7,7 @@
 #include "base/hash.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "model/secrets.h"
 
 void rows_set_string(struct model_value *v, const char *s)
 {
@@ -176,6 +177,20 @@ static void set_security_group_ids(struct model_value *v, const cJSON *data)
     }
 }
 
+/*
+ * The kinds of secret the decoded user data seems to hold, sorted (the kinds
+ * only: user data itself is kept only with --include-user-data).
+ */
+static void set_secret_kinds(struct model_value *v, const struct buf *raw)
+{
+    unsigned kinds = secrets_scan(raw->ptr ? raw->ptr : "", raw->len);
+    for (int k = 0; k < SECRETS_KIND_COUNT; k++) {
+        if (kinds & (1u << k)) {
+            array_add_unique(v, secrets_kind_name((enum secrets_kind)k));
+        }
+    }
+}
+
 static enum lt_rc set_user_data(struct model_value *v, bool include, const cJSON *data,
                                 struct lt_error *err)
 {
@@ -193,6 +208,7 @@ static enum lt_rc set_user_data(struct model_value *v, bool include, const cJSON
     } else {
         v[VERSION_USER_DATA_SHA256].present = true;
         v[VERSION_USER_DATA_SHA256].str = buf_detach(&hex, &v[VERSION_USER_DATA_SHA256].len);
+        set_secret_kinds(&v[VERSION_USER_DATA_SECRET_KINDS], &raw);
         if (include) {
             rows_set_string(&v[VERSION_USER_DATA], b64);
         }

@@ -3,7 +3,7 @@
  * typed property values (schema.h order). Internal to model/.
  *
  * Owns: how each property is read from the API data (docs/schema.md).
- * May call: base, schema.
+ * May call: base, schema, secrets.
  *
  * Rows own their strings; rows_release frees them.
  */

@@ -17,6 +17,7 @@
 #include "base/mem.h"
 #include "ec2/ec2_page.h"
 #include "model/model.h"
+#include "model/secrets.h"
 #include "tap.h"
 #include "testfs.h"
 #include "write/esc_csv.h"
@@ -199,6 +200,30 @@ static char *user_data_hash_text(const cJSON *data)
 }
 
 /* any interface true -> true; one says false -> false; none says -> absent */
+/* The kinds the detector finds in the decoded user data, joined by U+001F; NULL for none. */
+static char *user_data_secret_kinds_text(const cJSON *data)
+{
+    const char *b64 = json_get_string(data, "UserData");
+    if (!b64) {
+        return NULL;
+    }
+    struct buf raw = BUF_INIT(BUF_MAX_LARGE);
+    struct buf kinds = BUF_INIT(256);
+    EXPECT_OK(hash_base64_decode(&raw, b64, strlen(b64)));
+    unsigned found = secrets_scan(buf_str(&raw), raw.len);
+    for (int k = 0; k < SECRETS_KIND_COUNT; k++) {
+        if (found & (1u << k)) {
+            EXPECT_OK(buf_printf(&kinds, "%s%s", kinds.len ? "\x1f" : "", secrets_kind_name(k)));
+        }
+    }
+    buf_release_secret(&raw);
+    if (kinds.len == 0) {
+        buf_release(&kinds);
+        return NULL;
+    }
+    return buf_detach(&kinds, NULL);
+}
+
 static char *public_ip_text(const cJSON *data)
 {
     const char *v = NULL;
@@ -287,6 +312,9 @@ static char *expected_version_field(const char *column, const cJSON *v, bool *kn
     }
     if (strcmp(column, "user_data_sha256") == 0) {
         return user_data_hash_text(data);
+    }
+    if (strcmp(column, "user_data_secret_kinds:string[]") == 0) {
+        return user_data_secret_kinds_text(data);
     }
     if (strcmp(column, "user_data") == 0) {
         return NULL; /* never written without --include-user-data */
