@@ -5,13 +5,6 @@
 #include "base/hash.h"
 #include "base/json.h"
 
-/*
- * driver.informationUri must be an absolute URI. ltsnap has no public home
- * page yet; this reserved (RFC 2606) name says so plainly rather than point
- * at someone else's site. Replace it when the project has one.
- */
-#define SARIF_INFORMATION_URI "https://ltsnap.invalid/"
-
 /* The key of the partial fingerprint; a new recipe gets a new version. */
 #define SARIF_FINGERPRINT_KEY "ltsnapFinding/v1"
 
@@ -114,7 +107,6 @@ static enum lt_rc tool(cJSON *run)
     cJSON_AddStringToObject(driver, "name", "ltsnap");
     cJSON_AddStringToObject(driver, "version", LT_VERSION);
     cJSON_AddStringToObject(driver, "semanticVersion", LT_VERSION);
-    cJSON_AddStringToObject(driver, "informationUri", SARIF_INFORMATION_URI);
     cJSON *rules_array = cJSON_AddArrayToObject(driver, "rules");
     for (size_t i = 0; i < rules_count; i++) {
         LT_TRY(rule_descriptor(&rules[i], rules_array));

@@ -8,7 +8,7 @@ Two layers, both must pass:
  1. the SARIF 2.1.0 JSON schema (tests/schemas/sarif-schema-2.1.0.json) through Debian's
     python3-jsonschema, with the validator class the schema's "$schema" names and format checks;
  2. what ltsnap promises on top of the schema (README, "Audit"): $schema and version, a driver
-    with name, version, informationUri and rules (id, name, shortDescription, fullDescription,
+    with name, version and rules (id, name, shortDescription, fullDescription,
     help, defaultConfiguration.level, properties.security-severity and tags), and results whose
     ruleId/ruleIndex point at a rule, with level, message.text, a physical location (artifact
     URI and start line) and a logical location, and a partial fingerprint.
@@ -100,7 +100,7 @@ def ltsnap_problems(doc):
     if p:
         return p
     driver = runs[0].get("tool", {}).get("driver", {})
-    for key in ("name", "version", "informationUri"):
+    for key in ("name", "version"):
         need(p, isinstance(driver.get(key), str) and driver[key], "driver: no %s" % key)
     rules = driver.get("rules")
     need(p, isinstance(rules, list) and rules, "driver: no rules")
