@@ -269,31 +269,35 @@ static enum lt_rc write_tombstones(struct snapdir *d, const struct model *m, str
  * single-value ones last, so a database name after "@file" on the command
  * line is not taken for one more input file (neo4j-admin 5.19+).
  */
+enum lt_rc csv_out_argfile_text(struct buf *a, bool multiline, uint64_t *args)
+{
+    *args = 0;
+    LT_TRY(buf_adds(a, "# Written by ltsnap. Run from this directory:\n"
+                       "#   neo4j-admin database import full "
+                       "@" CSV_OUT_ARGFILE " <database>\n"));
+    for (int k = 0; k < SCHEMA_NODE_COUNT; k++, (*args)++) {
+        LT_TRY(buf_printf(a, "--nodes=%s\n", schema_nodes[k].file));
+    }
+    for (int k = 0; k < SCHEMA_REL_COUNT; k++, (*args)++) {
+        LT_TRY(buf_printf(a, "--relationships=%s\n", schema_rels[k].file));
+    }
+    *args += 7;
+    return buf_printf(a,
+                      "--delimiter=,\n"
+                      "--array-delimiter=%s\n"
+                      "--id-type=string\n"
+                      "--input-encoding=UTF-8\n"
+                      "--ignore-empty-strings=false\n"
+                      "--trim-strings=false\n"
+                      "--multiline-fields=%s\n",
+                      ESC_CSV_ARRAY_DELIM_OPTION, multiline ? "true" : "false");
+}
+
 static enum lt_rc write_argfile(struct snapdir *d, bool multiline, struct lt_error *err)
 {
     struct buf a = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_adds(&a, "# Written by ltsnap. Run from this directory:\n"
-                                 "#   neo4j-admin database import full "
-                                 "@" CSV_OUT_ARGFILE " <database>\n");
     uint64_t args = 0;
-    for (int k = 0; rc == LT_OK && k < SCHEMA_NODE_COUNT; k++, args++) {
-        rc = buf_printf(&a, "--nodes=%s\n", schema_nodes[k].file);
-    }
-    for (int k = 0; rc == LT_OK && k < SCHEMA_REL_COUNT; k++, args++) {
-        rc = buf_printf(&a, "--relationships=%s\n", schema_rels[k].file);
-    }
-    if (rc == LT_OK) {
-        rc = buf_printf(&a,
-                        "--delimiter=,\n"
-                        "--array-delimiter=%s\n"
-                        "--id-type=string\n"
-                        "--input-encoding=UTF-8\n"
-                        "--ignore-empty-strings=false\n"
-                        "--trim-strings=false\n"
-                        "--multiline-fields=%s\n",
-                        ESC_CSV_ARRAY_DELIM_OPTION, multiline ? "true" : "false");
-        args += 7;
-    }
+    enum lt_rc rc = csv_out_argfile_text(&a, multiline, &args);
     if (rc != LT_OK) {
         buf_release(&a);
         return lt_fail(err, LT_E_INTERNAL, "cannot build the argfile");
