@@ -118,13 +118,34 @@ static void abort_file(struct csv_file *f)
     fsx_writer_abort(&f->w);
 }
 
+enum lt_rc csv_out_node_header(struct buf *h, const struct schema_node *n)
+{
+    LT_TRY(buf_printf(h, "%s:ID(%s),:LABEL", n->props[0].name, n->label));
+    for (size_t i = 1; i < n->nprops; i++) {
+        LT_TRY(buf_printf(h, ",%s%s", n->props[i].name, type_suffix(n->props[i].type)));
+    }
+    return LT_OK;
+}
+
+enum lt_rc csv_out_rel_header(struct buf *h, const struct schema_rel *r)
+{
+    return buf_printf(h, ":START_ID(%s),:END_ID(%s),:TYPE", schema_nodes[r->from].label,
+                      schema_nodes[r->to].label);
+}
+
+enum lt_rc csv_out_tombstones_header(struct buf *h)
+{
+    for (size_t i = 0; i < schema_tombstone_ncolumns; i++) {
+        LT_TRY(buf_adds(h, i ? "," : ""));
+        LT_TRY(buf_adds(h, schema_tombstone_columns[i]));
+    }
+    return LT_OK;
+}
+
 static enum lt_rc node_header(struct csv_file *f, const struct schema_node *n, struct lt_error *err)
 {
     struct buf h = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_printf(&h, "%s:ID(%s),:LABEL", n->props[0].name, n->label);
-    for (size_t i = 1; rc == LT_OK && i < n->nprops; i++) {
-        rc = buf_printf(&h, ",%s%s", n->props[i].name, type_suffix(n->props[i].type));
-    }
+    enum lt_rc rc = csv_out_node_header(&h, n);
     if (rc == LT_OK) {
         rc = add_raw(f, buf_str(&h), n->file, err);
     }
@@ -187,8 +208,7 @@ static enum lt_rc write_rels(struct snapdir *d, const struct model *m, enum sche
     struct csv_file f;
     LT_TRY(open_file(d, &f, r->file, err));
     struct buf h = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_printf(&h, ":START_ID(%s),:END_ID(%s),:TYPE", schema_nodes[r->from].label,
-                               schema_nodes[r->to].label);
+    enum lt_rc rc = csv_out_rel_header(&h, r);
     if (rc == LT_OK) {
         rc = add_raw(&f, buf_str(&h), r->file, err);
     }
@@ -233,13 +253,12 @@ static enum lt_rc write_tombstones(struct snapdir *d, const struct model *m, str
 {
     struct csv_file f;
     LT_TRY(open_file(d, &f, CSV_OUT_TOMBSTONES, err));
-    enum lt_rc rc = LT_OK;
-    for (size_t i = 0; rc == LT_OK && i < schema_tombstone_ncolumns; i++) {
-        rc = add_raw(&f, i ? "," : "", CSV_OUT_TOMBSTONES, err);
-        if (rc == LT_OK) {
-            rc = add_raw(&f, schema_tombstone_columns[i], CSV_OUT_TOMBSTONES, err);
-        }
+    struct buf h = BUF_INIT(BUF_MAX_SMALL);
+    enum lt_rc rc = csv_out_tombstones_header(&h);
+    if (rc == LT_OK) {
+        rc = add_raw(&f, buf_str(&h), CSV_OUT_TOMBSTONES, err);
     }
+    buf_release(&h);
     if (rc == LT_OK) {
         rc = end_line(&f, CSV_OUT_TOMBSTONES, err);
     }
