@@ -1,0 +1,287 @@
+/*
+ * Unit tests for snap/verify: every golden snapshot verifies clean, and a
+ * copy with one planted problem reports exactly that problem (the whole
+ * report is compared). Plants that change content "reseal" the manifest
+ * (checksums, sizes, rows and counts recomputed) so that only the planted
+ * inconsistency remains. Hostile input (junk, truncation, a directory that
+ * is not one) ends in a report or a named error, never a crash.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/buf.h"
+#include "base/hash.h"
+#include "base/json.h"
+#include "base/mem.h"
+#include "snap/read.h"
+#include "snap/verify.h"
+#include "tap.h"
+#include "testfs.h"
+
+#define GOLDEN "tests/golden/basic-xml/expected"
+#define TEMPLATES "templates"
+
+static char *read_whole(const char *dir, const char *name, size_t *len)
+{
+    struct buf b = BUF_INIT(SNAP_MAX_FILE);
+    struct lt_error err = LT_ERROR_INIT;
+    if (snap_read_file(dir, name, &b, &err) != LT_OK) {
+        printf("Bail out! %s\n", lt_error_message(&err));
+        exit(1);
+    }
+    lt_error_release(&err);
+    char *p = buf_detach(&b, len);
+    return p;
+}
+
+static void copy_snapshot(const char *from, const char *to)
+{
+    DIR *d = opendir(from);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        size_t len = 0;
+        char *text = read_whole(from, e->d_name, &len);
+        testfs_write(testfs_path(to, e->d_name), text, len);
+        mem_free(text);
+    }
+    if (d) {
+        closedir(d);
+    }
+}
+
+/* Replaces the first `from` in dir/name by `to`; the plant must apply. */
+static void plant(const char *dir, const char *name, const char *from, const char *to)
+{
+    size_t len = 0;
+    char *text = read_whole(dir, name, &len);
+    char *at = strstr(text, from);
+    if (!EXPECT(at != NULL)) {
+        tap_note("'%s' not found in %s", from, name);
+        mem_free(text);
+        return;
+    }
+    struct buf out = BUF_INIT(SNAP_MAX_FILE);
+    EXPECT_OK(buf_add(&out, text, (size_t)(at - text)));
+    EXPECT_OK(buf_adds(&out, to));
+    EXPECT_OK(buf_adds(&out, at + strlen(from)));
+    testfs_write(testfs_path(dir, name), out.ptr, out.len);
+    buf_release(&out);
+    mem_free(text);
+}
+
+/* Data rows of a CSV file, as verify counts them. */
+static size_t csv_rows(const char *dir, const char *name)
+{
+    size_t len = 0, n = 0;
+    char *text = read_whole(dir, name, &len);
+    struct snap_table t;
+    struct lt_error err = LT_ERROR_INIT;
+    if (snap_table_parse(&t, name, text, len, &err) == LT_OK) {
+        n = t.nrows;
+        snap_table_release(&t);
+    }
+    lt_error_release(&err);
+    mem_free(text);
+    return n;
+}
+
+/* Recomputes every listed file's sha256, bytes and (CSV) rows, and the node counts. */
+static void reseal(const char *dir)
+{
+    size_t len = 0;
+    char *text = read_whole(dir, "manifest.json", &len);
+    cJSON *m = cJSON_ParseWithLength(text, len);
+    cJSON *f = NULL;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m, "files")) {
+        const char *name = json_get_string(f, "name");
+        size_t flen = 0;
+        char *data = read_whole(dir, name, &flen);
+        struct buf sum = BUF_INIT(128);
+        EXPECT_OK(hash_sha256_hex(&sum, data, flen));
+        cJSON_ReplaceItemInObjectCaseSensitive(f, "sha256", cJSON_CreateString(buf_str(&sum)));
+        cJSON_ReplaceItemInObjectCaseSensitive(f, "bytes", cJSON_CreateNumber((double)flen));
+        if (strstr(name, ".csv")) {
+            cJSON_ReplaceItemInObjectCaseSensitive(f, "rows",
+                                                   cJSON_CreateNumber((double)csv_rows(dir, name)));
+        }
+        buf_release(&sum);
+        mem_free(data);
+    }
+    cJSON *nodes =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(m, "counts"), "nodes");
+    for (size_t k = 0; k < SCHEMA_NODE_COUNT; k++) {
+        cJSON_ReplaceItemInObjectCaseSensitive(
+            nodes, schema_nodes[k].label,
+            cJSON_CreateNumber((double)csv_rows(dir, schema_nodes[k].file)));
+    }
+    struct buf out = BUF_INIT(SNAP_MAX_FILE);
+    EXPECT_OK(json_pretty(m, &out));
+    testfs_write(testfs_path(dir, "manifest.json"), out.ptr, out.len);
+    buf_release(&out);
+    cJSON_Delete(m);
+    mem_free(text);
+}
+
+/* The report as "file: problem" lines. */
+static void report_text(const struct verify_report *rep, struct buf *out)
+{
+    for (size_t i = 0; i < rep->nproblems; i++) {
+        EXPECT_OK(buf_printf(out, "%s: %s\n", rep->problems[i].file, rep->problems[i].text));
+    }
+}
+
+static void expect_report(const char *dir, const char *want)
+{
+    struct verify_report rep;
+    struct lt_error err = LT_ERROR_INIT;
+    struct buf got = BUF_INIT(BUF_MAX_LARGE);
+    if (EXPECT_OK(verify_snapshot(dir, TEMPLATES, &rep, &err))) {
+        report_text(&rep, &got);
+        EXPECT_STR(buf_str(&got), want);
+        verify_report_release(&rep);
+    } else {
+        tap_note("%s", lt_error_message(&err));
+    }
+    buf_release(&got);
+    lt_error_release(&err);
+}
+
+static void test_golden_clean(void)
+{
+    DIR *d = opendir("tests/golden");
+    struct dirent *e;
+    size_t checked = 0;
+    while (d && (e = readdir(d)) != NULL) {
+        char path[512];
+        struct stat st;
+        snprintf(path, sizeof(path), "tests/golden/%s/expected", e->d_name);
+        if (e->d_name[0] == '.' || stat(path, &st) != 0) {
+            continue;
+        }
+        tap_note("verify %s", path);
+        expect_report(path, "");
+        checked++;
+    }
+    if (d) {
+        closedir(d);
+    }
+    EXPECT(checked >= 5);
+}
+
+struct planted {
+    const char *what;
+    const char *file, *from, *to; /* one replacement; file NULL: see extra */
+    bool reseal;
+    const char *want;
+};
+
+#define TAG_ROW "\"Name:gpu-trainer\",\"AWSTag\x1fTag\",\"Name\",\"gpu-trainer\"\n"
+
+static const struct planted plants[] = {
+    {"a changed byte", "neo4j-admin-import.args", "# Written", "# written", false,
+     "neo4j-admin-import.args: SHA-256 is "
+     "7b761cfd69e505aeee20f40316855f291330d774d3582d06fe8bda7f93365d7b, manifest.json says "
+     "7b7bc4d7d44146e90ba313a6fb25071e0b83c12042f3db7277f0a7e76412d548\n"},
+    {"a wrong rows count", "manifest.json", "\"rows\":\t6,\n\t\t\t\"sha256\":\t\"ee98",
+     "\"rows\":\t5,\n\t\t\t\"sha256\":\t\"ee98", false,
+     "nodes-aws-tag.csv: 6 rows, manifest.json says 5\n"},
+    {"a value not of its type", "nodes-aws-launch-template.csv", ",2,3,", ",2,x3,", true,
+     "nodes-aws-launch-template.csv: AWSLaunchTemplate 'lt-0a1b2c3d4e5f60001': "
+     "latest_version_number 'x3' is not a long\n"},
+    {"snapshot.cypher and the CSV disagree", "snapshot.cypher", "'t3.medium'", "'t3.large'", true,
+     "snapshot.cypher: line 45: AWSLaunchTemplateVersion 'lt-0a1b2c3d4e5f60001-2': instance_type "
+     "is 't3.large', nodes-aws-launch-template-version.csv has 't3.medium'\n"},
+    {"a duplicate id", "nodes-aws-tag.csv", TAG_ROW, TAG_ROW TAG_ROW, true,
+     "nodes-aws-tag.csv: AWSTag id 'Name:gpu-trainer' appears twice (records 2 and 3)\n"},
+    {"a missing manifest", "manifest.json", NULL, NULL, false, "manifest.json: missing\n"},
+};
+
+static void test_planted(const char *dir)
+{
+    for (size_t i = 0; i < LT_ARRAY_SIZE(plants); i++) {
+        const struct planted *p = &plants[i];
+        char sub[512];
+        snprintf(sub, sizeof(sub), "%s/plant%zu", dir, i);
+        mkdir(sub, 0755);
+        copy_snapshot(GOLDEN, sub);
+        tap_note("planted: %s", p->what);
+        if (p->from) {
+            plant(sub, p->file, p->from, p->to);
+        } else {
+            remove(testfs_path(sub, p->file));
+        }
+        if (p->reseal) {
+            reseal(sub);
+        }
+        expect_report(sub, p->want);
+    }
+}
+
+/* A dangling end planted in both the CSV and the script: only the endpoint is wrong. */
+static void test_dangling(const char *dir)
+{
+    char sub[512];
+    snprintf(sub, sizeof(sub), "%s/dangling", dir);
+    mkdir(sub, 0755);
+    copy_snapshot(GOLDEN, sub);
+    plant(sub, "rels-tagged.csv", "\"cost-center:\"", "\"cost-center:x\"");
+    plant(sub, "snapshot.cypher", "to: 'cost-center:'", "to: 'cost-center:x'");
+    reseal(sub);
+    expect_report(sub, "rels-tagged.csv: record 5: end 'cost-center:x' is not an AWSTag of "
+                       "nodes-aws-tag.csv\n");
+    /* A file missing, another extra: named, nothing else. */
+    copy_snapshot(GOLDEN, sub);
+    remove(testfs_path(sub, "rels-tagged.csv"));
+    testfs_put(sub, "notes.txt", "mine\n", 0644);
+    expect_report(sub, "notes.txt: not a file of an ltsnap snapshot\n"
+                       "rels-tagged.csv: missing\n");
+}
+
+/* Junk, truncation and the wrong kind of path: a report or an error, never a crash. */
+static void test_hostile(const char *dir)
+{
+    char sub[512];
+    snprintf(sub, sizeof(sub), "%s/hostile", dir);
+    mkdir(sub, 0755);
+    copy_snapshot(GOLDEN, sub);
+    static const unsigned char junk[] = {0x00, 0xff, '"', '\n', 0x1f, '\'', '\\', 0x80, ','};
+    testfs_write(testfs_path(sub, "manifest.json"), junk, sizeof(junk));
+    testfs_write(testfs_path(sub, "snapshot.cypher"), junk, sizeof(junk));
+    size_t len = 0;
+    char *text = read_whole(GOLDEN, "nodes-aws-launch-template-version.csv", &len);
+    testfs_write(testfs_path(sub, "nodes-aws-launch-template-version.csv"), text, len / 2);
+    mem_free(text);
+    expect_report(sub, "manifest.json: not a JSON object\n"
+                       "nodes-aws-launch-template-version.csv: not valid CSV after record 4: error "
+                       "parsing data while strict checking enabled\n"
+                       "snapshot.cypher: does not start with a parameter line the templates make; "
+                       "not read further\n");
+
+    struct verify_report rep;
+    struct lt_error err = LT_ERROR_INIT;
+    EXPECT_INT(verify_snapshot(testfs_path(dir, "nope"), TEMPLATES, &rep, &err), LT_E_IO);
+    EXPECT(strstr(lt_error_message(&err), "No such file or directory") != NULL);
+    lt_error_clear(&err);
+    EXPECT_INT(verify_snapshot(testfs_path(sub, "tombstones.csv"), TEMPLATES, &rep, &err), LT_E_IO);
+    EXPECT(strstr(lt_error_message(&err), "is not a directory") != NULL);
+    EXPECT(rep.problems == NULL && rep.nfiles == 0);
+    lt_error_release(&err);
+}
+
+int main(void)
+{
+    char dir[256];
+    testfs_scratch(dir, sizeof(dir), "verify");
+    test_golden_clean();
+    test_planted(dir);
+    test_dangling(dir);
+    test_hostile(dir);
+    testfs_remove(dir);
+    return tap_done();
+}
