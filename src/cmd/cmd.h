@@ -34,6 +34,7 @@ typedef enum lt_rc cmd_fn(int argc, char **argv, enum cmd_outcome *outcome, stru
 cmd_fn cmd_convert;
 cmd_fn cmd_fetch;
 cmd_fn cmd_verify;
+cmd_fn cmd_diff;
 
 /* Shared options a command was given (struct cmd_output.given). */
 enum {

@@ -462,9 +462,9 @@ static int compare_keys(const struct snap_index *ix, size_t row, const char *key
     return compare_key(ix->table, row, ix->col2, key2, key2len);
 }
 
-/* The first indexed row equal to the key(s) (key2 NULL: the first column only), or SIZE_MAX. */
-static size_t find(const struct snap_index *ix, const char *key, size_t keylen, const char *key2,
-                   size_t key2len)
+/* The position of the first indexed row equal to the key(s) (key2 NULL: the first column only). */
+static size_t lower_bound(const struct snap_index *ix, const char *key, size_t keylen,
+                          const char *key2, size_t key2len)
 {
     size_t lo = 0, hi = ix->table->nrows;
     while (lo < hi) { /* the first row whose value is not less than the key */
@@ -476,9 +476,21 @@ static size_t find(const struct snap_index *ix, const char *key, size_t keylen, 
         }
     }
     if (lo < ix->table->nrows && compare_keys(ix, ix->rows[lo], key, keylen, key2, key2len) == 0) {
-        return ix->rows[lo];
+        return lo;
     }
-    return SIZE_MAX;
+    return ix->table->nrows;
+}
+
+static size_t find(const struct snap_index *ix, const char *key, size_t keylen, const char *key2,
+                   size_t key2len)
+{
+    size_t pos = lower_bound(ix, key, keylen, key2, key2len);
+    return pos < ix->table->nrows ? ix->rows[pos] : SIZE_MAX;
+}
+
+size_t snap_index_first(const struct snap_index *ix, const char *key, size_t keylen)
+{
+    return lower_bound(ix, key, keylen, NULL, 0);
 }
 
 size_t snap_index_find(const struct snap_index *ix, const char *key, size_t keylen)

@@ -126,6 +126,11 @@ void snap_index_build_pair(struct snap_index *ix, const struct snap_table *t, si
 void snap_index_release(struct snap_index *ix);
 /* The first row whose column equals key (present), or SIZE_MAX. */
 size_t snap_index_find(const struct snap_index *ix, const char *key, size_t keylen);
+/*
+ * The position in ix->rows of the first row whose column equals key; the
+ * rows with that key follow it. table->nrows when there is none.
+ */
+size_t snap_index_first(const struct snap_index *ix, const char *key, size_t keylen);
 /* With a pair index: the first row whose columns equal key and key2, or SIZE_MAX. */
 size_t snap_index_find_pair(const struct snap_index *ix, const char *key, size_t keylen,
                             const char *key2, size_t key2len);
