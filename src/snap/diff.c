@@ -515,6 +515,25 @@ static int compare_entries(const void *pa, const void *pb)
 
 /* ---- what only the delta needs: accounts, tags, relationships ---- */
 
+static bool rel_compared(struct cmp *c, enum schema_rel_kind k, size_t row);
+
+/* Every template OLD tags with tag id is in a region NEW knows (so NEW tells if it still is). */
+static bool tag_compared(struct cmp *c, const char *id)
+{
+    const struct snap_index *ix = &c->old.owner[SCHEMA_REL_TEMPLATE_TAG];
+    const struct snap_table *t = &c->old.s->rels[SCHEMA_REL_TEMPLATE_TAG];
+    size_t len = strlen(id);
+    for (size_t pos = snap_index_first(ix, id, len);
+         pos < t->nrows && snap_table_field(t, ix->rows[pos], 1)->len == len &&
+         memcmp(snap_table_text(t, ix->rows[pos], 1), id, len) == 0;
+         pos++) {
+        if (!rel_compared(c, SCHEMA_REL_TEMPLATE_TAG, ix->rows[pos])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void diff_plain_nodes(struct cmp *c, enum schema_node_kind k)
 {
     const struct snap_table *t = &c->new.s->nodes[k];
@@ -534,7 +553,8 @@ static void diff_plain_nodes(struct cmp *c, enum schema_node_kind k)
     }
     const struct snap_table *ot = &c->old.s->nodes[k];
     for (size_t r = 0; r < ot->nrows; r++) {
-        if (find_node(&c->new, k, snap_table_text(ot, r, 0)) == SIZE_MAX) {
+        const char *id = snap_table_text(ot, r, 0);
+        if (find_node(&c->new, k, id) == SIZE_MAX && tag_compared(c, id)) {
             push_row(&c->d->delete_nodes[k], r);
         }
     }

@@ -259,7 +259,8 @@ static enum lt_rc entry_details(struct buf *out, const struct diff *d, const str
     }
     for (size_t i = 0; rc == LT_OK && i < e->nfields; i++) {
         buf_reset(&what);
-        rc = buf_printf(&what, "launch_template_data.%s", e->fields[i].path);
+        const char *path = e->fields[i].path;
+        rc = buf_printf(&what, "launch_template_data%s%s", path[0] == '[' ? "" : ".", path);
         rc = rc == LT_OK
                  ? change_line(out, buf_str(&what), dup(e->fields[i].old), dup(e->fields[i].new))
                  : rc;

@@ -13,120 +13,15 @@
 #include <sys/stat.h>
 
 #include "base/buf.h"
-#include "base/hash.h"
-#include "base/json.h"
 #include "base/mem.h"
 #include "snap/read.h"
 #include "snap/verify.h"
 #include "tap.h"
 #include "testfs.h"
+#include "testsnap.h"
 
 #define GOLDEN "tests/golden/basic-xml/expected"
 #define TEMPLATES "templates"
-
-static char *read_whole(const char *dir, const char *name, size_t *len)
-{
-    struct buf b = BUF_INIT(SNAP_MAX_FILE);
-    struct lt_error err = LT_ERROR_INIT;
-    if (snap_read_file(dir, name, &b, &err) != LT_OK) {
-        printf("Bail out! %s\n", lt_error_message(&err));
-        exit(1);
-    }
-    lt_error_release(&err);
-    char *p = buf_detach(&b, len);
-    return p;
-}
-
-static void copy_snapshot(const char *from, const char *to)
-{
-    DIR *d = opendir(from);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') {
-            continue;
-        }
-        size_t len = 0;
-        char *text = read_whole(from, e->d_name, &len);
-        testfs_write(testfs_path(to, e->d_name), text, len);
-        mem_free(text);
-    }
-    if (d) {
-        closedir(d);
-    }
-}
-
-/* Replaces the first `from` in dir/name by `to`; the plant must apply. */
-static void plant(const char *dir, const char *name, const char *from, const char *to)
-{
-    size_t len = 0;
-    char *text = read_whole(dir, name, &len);
-    char *at = strstr(text, from);
-    if (!EXPECT(at != NULL)) {
-        tap_note("'%s' not found in %s", from, name);
-        mem_free(text);
-        return;
-    }
-    struct buf out = BUF_INIT(SNAP_MAX_FILE);
-    EXPECT_OK(buf_add(&out, text, (size_t)(at - text)));
-    EXPECT_OK(buf_adds(&out, to));
-    EXPECT_OK(buf_adds(&out, at + strlen(from)));
-    testfs_write(testfs_path(dir, name), out.ptr, out.len);
-    buf_release(&out);
-    mem_free(text);
-}
-
-/* Data rows of a CSV file, as verify counts them. */
-static size_t csv_rows(const char *dir, const char *name)
-{
-    size_t len = 0, n = 0;
-    char *text = read_whole(dir, name, &len);
-    struct snap_table t;
-    struct lt_error err = LT_ERROR_INIT;
-    if (snap_table_parse(&t, name, text, len, &err) == LT_OK) {
-        n = t.nrows;
-        snap_table_release(&t);
-    }
-    lt_error_release(&err);
-    mem_free(text);
-    return n;
-}
-
-/* Recomputes every listed file's sha256, bytes and (CSV) rows, and the node counts. */
-static void reseal(const char *dir)
-{
-    size_t len = 0;
-    char *text = read_whole(dir, "manifest.json", &len);
-    cJSON *m = cJSON_ParseWithLength(text, len);
-    cJSON *f = NULL;
-    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(m, "files")) {
-        const char *name = json_get_string(f, "name");
-        size_t flen = 0;
-        char *data = read_whole(dir, name, &flen);
-        struct buf sum = BUF_INIT(128);
-        EXPECT_OK(hash_sha256_hex(&sum, data, flen));
-        cJSON_ReplaceItemInObjectCaseSensitive(f, "sha256", cJSON_CreateString(buf_str(&sum)));
-        cJSON_ReplaceItemInObjectCaseSensitive(f, "bytes", cJSON_CreateNumber((double)flen));
-        if (strstr(name, ".csv")) {
-            cJSON_ReplaceItemInObjectCaseSensitive(f, "rows",
-                                                   cJSON_CreateNumber((double)csv_rows(dir, name)));
-        }
-        buf_release(&sum);
-        mem_free(data);
-    }
-    cJSON *nodes =
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(m, "counts"), "nodes");
-    for (size_t k = 0; k < SCHEMA_NODE_COUNT; k++) {
-        cJSON_ReplaceItemInObjectCaseSensitive(
-            nodes, schema_nodes[k].label,
-            cJSON_CreateNumber((double)csv_rows(dir, schema_nodes[k].file)));
-    }
-    struct buf out = BUF_INIT(SNAP_MAX_FILE);
-    EXPECT_OK(json_pretty(m, &out));
-    testfs_write(testfs_path(dir, "manifest.json"), out.ptr, out.len);
-    buf_release(&out);
-    cJSON_Delete(m);
-    mem_free(text);
-}
 
 /* The report as "file: problem" lines. */
 static void report_text(const struct verify_report *rep, struct buf *out)
@@ -209,15 +104,15 @@ static void test_planted(const char *dir)
         char sub[512];
         snprintf(sub, sizeof(sub), "%s/plant%zu", dir, i);
         mkdir(sub, 0755);
-        copy_snapshot(GOLDEN, sub);
+        testsnap_copy(GOLDEN, sub);
         tap_note("planted: %s", p->what);
         if (p->from) {
-            plant(sub, p->file, p->from, p->to);
+            EXPECT(testsnap_plant(sub, p->file, p->from, p->to));
         } else {
             remove(testfs_path(sub, p->file));
         }
         if (p->reseal) {
-            reseal(sub);
+            testsnap_reseal(sub);
         }
         expect_report(sub, p->want);
     }
@@ -229,14 +124,14 @@ static void test_dangling(const char *dir)
     char sub[512];
     snprintf(sub, sizeof(sub), "%s/dangling", dir);
     mkdir(sub, 0755);
-    copy_snapshot(GOLDEN, sub);
-    plant(sub, "rels-tagged.csv", "\"cost-center:\"", "\"cost-center:x\"");
-    plant(sub, "snapshot.cypher", "to: 'cost-center:'", "to: 'cost-center:x'");
-    reseal(sub);
+    testsnap_copy(GOLDEN, sub);
+    EXPECT(testsnap_plant(sub, "rels-tagged.csv", "\"cost-center:\"", "\"cost-center:x\""));
+    EXPECT(testsnap_plant(sub, "snapshot.cypher", "to: 'cost-center:'", "to: 'cost-center:x'"));
+    testsnap_reseal(sub);
     expect_report(sub, "rels-tagged.csv: record 5: end 'cost-center:x' is not an AWSTag of "
                        "nodes-aws-tag.csv\n");
     /* A file missing, another extra: named, nothing else. */
-    copy_snapshot(GOLDEN, sub);
+    testsnap_copy(GOLDEN, sub);
     remove(testfs_path(sub, "rels-tagged.csv"));
     testfs_put(sub, "notes.txt", "mine\n", 0644);
     expect_report(sub, "notes.txt: not a file of an ltsnap snapshot\n"
@@ -249,12 +144,12 @@ static void test_hostile(const char *dir)
     char sub[512];
     snprintf(sub, sizeof(sub), "%s/hostile", dir);
     mkdir(sub, 0755);
-    copy_snapshot(GOLDEN, sub);
+    testsnap_copy(GOLDEN, sub);
     static const unsigned char junk[] = {0x00, 0xff, '"', '\n', 0x1f, '\'', '\\', 0x80, ','};
     testfs_write(testfs_path(sub, "manifest.json"), junk, sizeof(junk));
     testfs_write(testfs_path(sub, "snapshot.cypher"), junk, sizeof(junk));
     size_t len = 0;
-    char *text = read_whole(GOLDEN, "nodes-aws-launch-template-version.csv", &len);
+    char *text = testsnap_read(GOLDEN, "nodes-aws-launch-template-version.csv", &len);
     testfs_write(testfs_path(sub, "nodes-aws-launch-template-version.csv"), text, len / 2);
     mem_free(text);
     expect_report(sub, "manifest.json: not a JSON object\n"
