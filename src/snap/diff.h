@@ -28,8 +28,9 @@
  * - Tags are compared per template by key: added, removed, or changed
  *   value. Account and tag nodes are not entries of their own: a new
  *   account shows as its regions, a tag as the templates carrying it.
- * - user_data values are never shown in text or JSON (user_data_sha256
- *   tells versions apart); the delta carries them.
+ * - User data is never shown in text or JSON: the values of user_data and
+ *   of launch_template_data.UserData are written "(not shown)" (and
+ *   user_data_sha256 tells versions apart); the delta carries them.
  * - The delta script, when run against a graph loaded from OLD, gives the
  *   graph NEW gives for everything NEW knows: it MERGEs the added and
  *   changed nodes with their whole NEW rows through the same templates as

@@ -12,7 +12,7 @@
 #include "base/mem.h"
 #include "snap/diff.h"
 
-/* What user_data's values are shown as: never the data itself. */
+/* What user data is shown as (user_data, launch_template_data.UserData): never the data. */
 #define NOT_SHOWN "(not shown)"
 
 static const char *const change_names[] = {
@@ -102,12 +102,22 @@ static cJSON *dup(const cJSON *v)
     return v ? cJSON_Duplicate(v, true) : NULL;
 }
 
+/* A launch_template_data value as shown: a copy, or NOT_SHOWN for the user data. */
+static cJSON *field_value(const struct diff_field *f, const cJSON *v)
+{
+    if (v && strcmp(f->path, "UserData") == 0) {
+        return cJSON_CreateString(NOT_SHOWN);
+    }
+    return dup(v);
+}
+
 static cJSON *fields_json(const struct diff_entry *e)
 {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < e->nfields; i++) {
         const struct diff_field *f = &e->fields[i];
-        cJSON_AddItemToArray(a, change_json("path", f->path, dup(f->old), dup(f->new)));
+        cJSON_AddItemToArray(
+            a, change_json("path", f->path, field_value(f, f->old), field_value(f, f->new)));
     }
     return a;
 }
@@ -261,8 +271,9 @@ static enum lt_rc entry_details(struct buf *out, const struct diff *d, const str
         buf_reset(&what);
         const char *path = e->fields[i].path;
         rc = buf_printf(&what, "launch_template_data%s%s", path[0] == '[' ? "" : ".", path);
+        const struct diff_field *f = &e->fields[i];
         rc = rc == LT_OK
-                 ? change_line(out, buf_str(&what), dup(e->fields[i].old), dup(e->fields[i].new))
+                 ? change_line(out, buf_str(&what), field_value(f, f->old), field_value(f, f->new))
                  : rc;
     }
     for (size_t i = 0; rc == LT_OK && i < e->ntags; i++) {
