@@ -142,7 +142,9 @@ static void diff_regions(struct diff *d)
 {
     add_regions(d, d->old.manifest, true);
     add_regions(d, d->new.manifest, false);
-    qsort(d->regions, d->nregions, sizeof(*d->regions), compare_regions);
+    if (d->nregions > 1) {
+        qsort(d->regions, d->nregions, sizeof(*d->regions), compare_regions);
+    }
     for (size_t i = 0; i < d->nregions; i++) {
         struct diff_region *r = &d->regions[i];
         const char *a = r->old ? json_get_string(r->old, "status") : NULL;
@@ -344,7 +346,9 @@ static struct tag_pair *tags_of(const struct side *x, const char *id, size_t *n)
         pairs[(*n)++] = (struct tag_pair){node_text(x, SCHEMA_NODE_TAG, tag, TAG_KEY),
                                           node_text(x, SCHEMA_NODE_TAG, tag, TAG_VALUE)};
     }
-    qsort(pairs, *n, sizeof(*pairs), compare_tag_pairs);
+    if (*n > 1) {
+        qsort(pairs, *n, sizeof(*pairs), compare_tag_pairs);
+    }
     return pairs;
 }
 
@@ -661,7 +665,9 @@ static void compare(struct diff *d)
         }
     }
     compare_tombstones(&c);
-    qsort(d->entries, d->nentries, sizeof(*d->entries), compare_entries);
+    if (d->nentries > 1) {
+        qsort(d->entries, d->nentries, sizeof(*d->entries), compare_entries);
+    }
     diff_plain_nodes(&c, SCHEMA_NODE_ACCOUNT);
     diff_plain_nodes(&c, SCHEMA_NODE_TAG);
     for (size_t k = 0; k < SCHEMA_REL_COUNT; k++) {
