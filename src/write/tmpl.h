@@ -3,7 +3,8 @@
  * with {{name}} placeholders that the writers fill. The program holds no
  * Cypher statements of its own.
  *
- * Owns: loading a template and filling its placeholders.
+ * Owns: loading a template, filling its placeholders, and saying where a
+ *       placeholder stood in the rendered text (tmpl_split, for readers).
  * May call: base.
  *
  * Rules:
