@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/fsx.h"
 #include "base/hash.h"
@@ -513,7 +514,17 @@ enum lt_rc snap_read_file(const char *dir, const char *name, struct buf *out, st
     if (rc != LT_OK) {
         return lt_fail(err, rc, "path too long: '%s/%s'", dir, name);
     }
-    rc = fsx_read_file(buf_str(&path), SNAP_MAX_FILE, out, err);
+    /* A FIFO or a device would block or never end: only regular files are read. */
+    struct stat st;
+    bool known = stat(buf_str(&path), &st) == 0; /* else fsx_read_file says why */
+    if (known && !S_ISREG(st.st_mode)) {
+        rc = lt_fail(err, LT_E_INPUT, "'%s': not a regular file", buf_str(&path));
+    } else if (known && (uint64_t)st.st_size > SNAP_MAX_FILE) {
+        rc = lt_fail(err, LT_E_LIMIT, "'%s': %llu bytes, larger than ltsnap reads back",
+                     buf_str(&path), (unsigned long long)st.st_size);
+    } else {
+        rc = fsx_read_file(buf_str(&path), SNAP_MAX_FILE, out, err);
+    }
     buf_release(&path);
     return rc;
 }

@@ -144,7 +144,11 @@ struct snap {
     struct snap_table tombstones;
 };
 
-/* Reads path into out (appending). The error names the path. */
+/*
+ * Reads dir/name into out (appending). Only a regular file of at most
+ * SNAP_MAX_FILE bytes is read (a FIFO or device is LT_E_INPUT, a larger
+ * file LT_E_LIMIT, before reading anything). The error names the path.
+ */
 LT_MUST_CHECK enum lt_rc snap_read_file(const char *dir, const char *name, struct buf *out,
                                         struct lt_error *err);
 /* Parses manifest.json of dir; *out is owned by the caller (cJSON_Delete). */

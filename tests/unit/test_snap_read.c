@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/buf.h"
 #include "base/fsx.h"
@@ -12,6 +13,7 @@
 #include "snap/read.h"
 #include "tap.h"
 #include "testfs.h"
+#include "testsnap.h"
 
 #define GOLDEN "tests/golden/basic-xml/expected"
 
@@ -253,6 +255,22 @@ static void test_row_values(void)
     lt_error_release(&err);
 }
 
+/* A FIFO where a file should be is refused at once, not read (that would block). */
+static void test_not_regular(void)
+{
+    char dir[256];
+    testfs_scratch(dir, sizeof(dir), "snapfifo");
+    testsnap_copy(GOLDEN, dir);
+    remove(testfs_path(dir, "rels-version.csv"));
+    EXPECT_INT(mkfifo(testfs_path(dir, "rels-version.csv"), 0644), 0);
+    struct snap s;
+    struct lt_error err = LT_ERROR_INIT;
+    EXPECT_INT(snap_load(&s, dir, &err), LT_E_INPUT);
+    EXPECT(strstr(lt_error_message(&err), "rels-version.csv': not a regular file") != NULL);
+    testfs_remove(dir);
+    lt_error_release(&err);
+}
+
 int main(void)
 {
     test_table();
@@ -262,5 +280,6 @@ int main(void)
     test_load_tampered();
     test_header_and_values();
     test_row_values();
+    test_not_regular();
     return tap_done();
 }
