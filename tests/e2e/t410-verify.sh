@@ -60,6 +60,52 @@ printf "x\\\\nnodes-aws-tag.csv: ok: not a file of an ltsnap snapshot\n'%s': 1 p
     "$T/bad" >"$T/want"
 same_file "a line break in a file name is escaped" "$T/want" "$T/stdout"
 
+# One planted problem at a time, the manifest resealed (sha256, bytes, CSV rows, node counts)
+# where the plant changes content: exactly that problem is reported, exit 4.
+reseal() {
+    "$PY" - "$1" <<'PYEOF'
+import csv, hashlib, io, json, os, sys
+d = sys.argv[1]
+m = json.load(open(os.path.join(d, "manifest.json")))
+rows = {}
+for f in m["files"]:
+    data = open(os.path.join(d, f["name"]), "rb").read()
+    f["sha256"], f["bytes"] = hashlib.sha256(data).hexdigest(), len(data)
+    if f["name"].endswith(".csv"):
+        f["rows"] = rows[f["name"]] = len(list(csv.reader(io.StringIO(data.decode(), newline="")))) - 1
+for label, name in [("AWSAccount", "nodes-aws-account.csv"), ("AWSTag", "nodes-aws-tag.csv"),
+                    ("AWSLaunchTemplate", "nodes-aws-launch-template.csv"),
+                    ("AWSLaunchTemplateVersion", "nodes-aws-launch-template-version.csv")]:
+    m["counts"]["nodes"][label] = rows[name]
+open(os.path.join(d, "manifest.json"), "w").write(json.dumps(m, indent="\t", sort_keys=True) + "\n")
+PYEOF
+}
+# planted NAME WANT: verify $T/p (planted by the caller) prints WANT and the summary, exit 4.
+planted() {
+    expect_status 4 verify "$T/p"
+    { printf '%s\n' "$2"; printf "'%s': 1 problem in 1 file\n" "$T/p"; } >"$T/want"
+    same_file "planted: $1" "$T/want" "$T/stdout"
+}
+fresh() { rm -rf "$T/p" && cp -r "$S" "$T/p"; }
+V=nodes-aws-launch-template-version.csv
+fresh && sed -i 's/^# Written/# written/' "$T/p/neo4j-admin-import.args"
+planted "a changed byte" "neo4j-admin-import.args: SHA-256 is 7b761cfd69e505aeee20f40316855f291330d774d3582d06fe8bda7f93365d7b, manifest.json says 7b7bc4d7d44146e90ba313a6fb25071e0b83c12042f3db7277f0a7e76412d548"
+fresh && rm "$T/p/rels-tagged.csv"
+planted "a missing file" "rels-tagged.csv: missing"
+fresh && : >"$T/p/extra.csv"
+planted "an extra file" "extra.csv: not a file of an ltsnap snapshot"
+fresh && sed -i '/"nodes-aws-tag.csv"/{n;s/"rows":\t6/"rows":\t5/}' "$T/p/manifest.json"
+planted "a wrong rows count" "nodes-aws-tag.csv: 6 rows, manifest.json says 5"
+fresh && sed -i 's/,2,3,"us-east-1"/,2,x3,"us-east-1"/' "$T/p/nodes-aws-launch-template.csv" && reseal "$T/p"
+planted "a value not of its type" "nodes-aws-launch-template.csv: AWSLaunchTemplate 'lt-0a1b2c3d4e5f60001': latest_version_number 'x3' is not a long"
+fresh && sed -i 's/"cost-center:"/"cost-center:x"/' "$T/p/rels-tagged.csv" &&
+    sed -i "s/to: 'cost-center:'}/to: 'cost-center:x'}/" "$T/p/snapshot.cypher" && reseal "$T/p"
+planted "a dangling endpoint" "rels-tagged.csv: record 5: end 'cost-center:x' is not an AWSTag of nodes-aws-tag.csv"
+fresh && sed -i "s/instance_type: 't3.medium'/instance_type: 't3.large'/" "$T/p/snapshot.cypher" && reseal "$T/p"
+planted "snapshot.cypher and the CSV disagree" "snapshot.cypher: line 45: AWSLaunchTemplateVersion 'lt-0a1b2c3d4e5f60001-2': instance_type is 't3.large', $V has 't3.medium'"
+fresh && sed -i '2p' "$T/p/nodes-aws-tag.csv" && reseal "$T/p"
+planted "a duplicate id" "nodes-aws-tag.csv: AWSTag id 'Name:gpu-trainer' appears twice (records 2 and 3)"
+
 # Not a snapshot directory at all; usage errors.
 expect_status 1 verify "$T/nope"
 stderr_is "a missing directory is named" \
