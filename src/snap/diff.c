@@ -628,8 +628,32 @@ static enum lt_rc check_header(const struct snap *s, const struct snap_table *t,
     return LT_OK;
 }
 
-/* The loaded tables have the schema's columns, so columns can be taken by position. */
-static enum lt_rc check_headers(const struct snap *s, struct lt_error *err)
+/* Every value of table t is of its column's type (the first bad one is named). */
+static enum lt_rc check_values(const struct snap *s, const struct snap_table *t,
+                               const struct schema_node *n, struct lt_error *err)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            const struct snap_field *f = snap_table_field(t, r, c);
+            size_t prop = c == 0 ? 0 : c - 1;
+            enum schema_type type = n && c != 1 ? n->props[prop].type : SCHEMA_STRING;
+            if (f->present && !snap_valid_value(type, snap_table_text(t, r, c), f->len)) {
+                return lt_fail(err, LT_E_INPUT,
+                               "'%s/%s': record %zu, column %zu is not a valid %s; run 'ltsnap "
+                               "verify %s'",
+                               s->dir, t->name, r + 2, c + 1, snap_type_name(type), s->dir);
+            }
+        }
+    }
+    return LT_OK;
+}
+
+/*
+ * The loaded tables have the schema's columns (so columns can be taken by
+ * position) and values of their types (so they can be shown as JSON and
+ * written as Cypher literals).
+ */
+static enum lt_rc check_tables(const struct snap *s, struct lt_error *err)
 {
     struct buf h = BUF_INIT(BUF_MAX_SMALL);
     enum lt_rc rc = LT_OK;
@@ -646,7 +670,13 @@ static enum lt_rc check_headers(const struct snap *s, struct lt_error *err)
         rc = check_header(s, &s->tombstones, csv_out_tombstones_header(&h), &h, err);
     }
     buf_release(&h);
-    return rc;
+    for (size_t k = 0; rc == LT_OK && k < SCHEMA_NODE_COUNT; k++) {
+        rc = check_values(s, &s->nodes[k], &schema_nodes[k], err);
+    }
+    for (size_t k = 0; rc == LT_OK && k < SCHEMA_REL_COUNT; k++) {
+        rc = check_values(s, &s->rels[k], NULL, err);
+    }
+    return rc == LT_OK ? check_values(s, &s->tombstones, NULL, err) : rc;
 }
 
 static void compare(struct diff *d)
@@ -686,10 +716,10 @@ enum lt_rc diff_snapshots(struct diff *d, const char *old_dir, const char *new_d
         rc = snap_load(&d->new, new_dir, err);
     }
     if (rc == LT_OK) {
-        rc = check_headers(&d->old, err);
+        rc = check_tables(&d->old, err);
     }
     if (rc == LT_OK) {
-        rc = check_headers(&d->new, err);
+        rc = check_tables(&d->new, err);
     }
     if (rc != LT_OK) {
         diff_release(d);

@@ -593,6 +593,15 @@ static void test_refused(const char *dir)
     EXPECT(strstr(lt_error_message(&err), "rels-version.csv") != NULL);
     EXPECT(strstr(lt_error_message(&err), "ltsnap verify") != NULL);
     EXPECT(d.entries == NULL && d.old.manifest == NULL);
+    /* Resealed, so the checksums match, but a long that is no number would reach the JSON. */
+    testsnap_copy(G("basic-xml"), sub);
+    EXPECT(testsnap_plant(sub, "nodes-aws-launch-template.csv", ",2,3,", ",2,3]}]},"));
+    testsnap_reseal(sub);
+    lt_error_clear(&err);
+    EXPECT_INT(diff_snapshots(&d, G("basic-xml"), sub, &err), LT_E_INPUT);
+    EXPECT(strstr(lt_error_message(&err), "nodes-aws-launch-template.csv': record 2, column 8 is "
+                                          "not a valid long; run 'ltsnap verify") != NULL);
+    tap_note("%s", lt_error_message(&err));
     lt_error_release(&err);
 }
 
