@@ -534,6 +534,11 @@ enum lt_rc snap_read_manifest(const char *dir, cJSON **out, struct lt_error *err
     struct buf text = BUF_INIT(SNAP_MAX_FILE);
     *out = NULL;
     LT_TRY(snap_read_file(dir, "manifest.json", &text, err));
+    size_t bad = 0;
+    if (!utf8_valid(buf_str(&text), text.len, &bad)) { /* cJSON does not check */
+        buf_release(&text);
+        return lt_fail(err, LT_E_INPUT, "'%s/manifest.json': invalid UTF-8 at byte %zu", dir, bad);
+    }
     cJSON *doc = cJSON_ParseWithLength(buf_str(&text), text.len);
     buf_release(&text);
     const char *format = doc ? json_get_string(doc, "format") : NULL;

@@ -152,7 +152,7 @@ static void test_hostile(const char *dir)
     char *text = testsnap_read(GOLDEN, "nodes-aws-launch-template-version.csv", &len);
     testfs_write(testfs_path(sub, "nodes-aws-launch-template-version.csv"), text, len / 2);
     mem_free(text);
-    expect_report(sub, "manifest.json: not a JSON object\n"
+    expect_report(sub, "manifest.json: invalid UTF-8 at byte 1\n"
                        "nodes-aws-launch-template-version.csv: not valid CSV after record 4: error "
                        "parsing data while strict checking enabled\n"
                        "snapshot.cypher: does not start with a parameter line the templates make; "
