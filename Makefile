@@ -74,6 +74,7 @@ unit: $(UNIT_BIN)
 
 golden: $(B)/ltsnap
 	@tests/golden/run
+	@tests/golden/diff/run
 
 # The fault-injection shim used by the e2e tests (never linked into ltsnap).
 $(B)/tests/inject.so: tests/inject/inject.c
@@ -96,6 +97,7 @@ check: all $(UNIT_BIN) $(B)/tests/inject.so
 
 golden-update: $(B)/ltsnap
 	@tests/golden/run --update
+	@tests/golden/diff/run --update
 
 lint:
 	@scripts/lint
@@ -110,6 +112,7 @@ fuzz:
 valgrind: $(UNIT_BIN) $(B)/ltsnap
 	@LT_VALGRIND=1 tests/lib/run-unit $(UNIT_BIN)
 	@LT_VALGRIND=1 tests/golden/run
+	@LT_VALGRIND=1 tests/golden/diff/run
 
 install: $(B)/ltsnap
 	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)/templates" "$(DESTDIR)$(MANDIR)/man1"

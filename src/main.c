@@ -28,6 +28,8 @@ static const struct command {
     {"audit", cmd_audit, "check a snapshot's launch templates against audit rules, offline"},
     {"convert", cmd_convert, "write a snapshot from saved EC2 responses (XML or AWS CLI JSON)"},
     {"fetch", cmd_fetch, "fetch launch templates and versions from AWS and write a snapshot"},
+    {"verify", cmd_verify, "check a snapshot against its manifest, its schema and itself"},
+    {"diff", cmd_diff, "what changed between two snapshots (text, JSON or a Cypher delta)"},
 };
 
 static void print_help(void)

@@ -67,6 +67,13 @@ static const struct option shared_options[] = {
 static enum lt_rc take_shared(int opt, const char *arg, struct cmd_output *out,
                               struct lt_error *err)
 {
+    static const unsigned given[] = {[OPT_OUT - OPT_OUT] = CMD_GIVEN_OUT,
+                                     [OPT_UPDATE_TAG - OPT_OUT] = CMD_GIVEN_UPDATE_TAG,
+                                     [OPT_USER_DATA - OPT_OUT] = CMD_GIVEN_USER_DATA,
+                                     [OPT_TEMPLATES - OPT_OUT] = CMD_GIVEN_TEMPLATES};
+    if (opt >= OPT_OUT && opt <= OPT_TEMPLATES) {
+        out->given |= given[opt - OPT_OUT];
+    }
     switch (opt) {
     case OPT_OUT:
         out->out = arg;
@@ -122,6 +129,25 @@ enum lt_rc cmd_parse_options(int argc, char **argv, const struct option *own, si
     return rc;
 }
 
+enum lt_rc cmd_only_options(const struct cmd_output *o, unsigned allowed, const char *command,
+                            struct lt_error *err)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } names[] = {{CMD_GIVEN_OUT, "--out"},
+                 {CMD_GIVEN_UPDATE_TAG, "--update-tag"},
+                 {CMD_GIVEN_USER_DATA, "--include-user-data"},
+                 {CMD_GIVEN_TEMPLATES, "--templates"}};
+    for (size_t i = 0; i < LT_ARRAY_SIZE(names); i++) {
+        if ((o->given & names[i].bit) && !(allowed & names[i].bit)) {
+            return lt_fail(err, LT_E_USAGE, "option '%s' does not apply to %s", names[i].name,
+                           command);
+        }
+    }
+    return LT_OK;
+}
+
 /* Directory of the running executable, from /proc/self/exe. */
 static enum lt_rc exe_dir(struct buf *out)
 {
@@ -153,7 +179,7 @@ static bool has_templates(const char *dir)
  * checkout: build/ltsnap -> templates/), else ../share/ltsnap/templates
  * relative to it (an installed ltsnap).
  */
-static enum lt_rc templates_dir(const char *flag, struct buf *out, struct lt_error *err)
+enum lt_rc cmd_templates_dir(const char *flag, struct buf *out, struct lt_error *err)
 {
     const char *env = getenv("LTSNAP_TEMPLATES");
     const char *given = flag ? flag : (env && *env ? env : NULL);
@@ -184,7 +210,7 @@ enum lt_rc cmd_snapshot_options(const struct cmd_output *o, const char *command,
                                 struct buf *templates, struct snapshot_options *so,
                                 struct lt_error *err)
 {
-    LT_TRY(templates_dir(o->templates, templates, err));
+    LT_TRY(cmd_templates_dir(o->templates, templates, err));
     *so = (struct snapshot_options){
         .out_dir = o->out,
         .cypher = {buf_str(templates), o->pin_tag, o->update_tag},

@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/fsx.h"
 #include "base/hash.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "base/utf8.h"
 
 /* ---- one CSV file ---- */
 
@@ -177,7 +179,154 @@ bool snap_table_equals(const struct snap_table *t, size_t row, size_t col, const
     return f->present && f->len == n && memcmp(t->bytes.ptr + f->off, s, n) == 0;
 }
 
+bool snap_table_header_is(const struct snap_table *t, const char *header)
+{
+    const char *cell = header;
+    for (size_t i = 0; i < t->ncols; i++) {
+        const char *end = strchr(cell, ',');
+        size_t n = end ? (size_t)(end - cell) : strlen(cell);
+        size_t nlen = strlen(t->cols[i].name);
+        const char *type = t->cols[i].type;
+        bool same =
+            nlen <= n && memcmp(cell, t->cols[i].name, nlen) == 0 &&
+            ((n == nlen && type[0] == '\0') || (cell[nlen] == ':' && strlen(type) == n - nlen - 1 &&
+                                                memcmp(cell + nlen + 1, type, n - nlen - 1) == 0));
+        if (!same || (end == NULL) != (i + 1 == t->ncols)) {
+            return false;
+        }
+        cell = end ? end + 1 : cell + n;
+    }
+    return t->ncols > 0;
+}
+
 /* ---- typed values ---- */
+
+const char *snap_type_name(enum schema_type type)
+{
+    switch (type) {
+    case SCHEMA_STRING:
+        return "string";
+    case SCHEMA_LONG:
+        return "long";
+    case SCHEMA_BOOLEAN:
+        return "boolean";
+    case SCHEMA_STRING_ARRAY:
+        return "string[]";
+    }
+    return "?";
+}
+
+bool snap_valid_string(const char *text, size_t len)
+{
+    return len == 0 || (utf8_valid(text, len, NULL) && memchr(text, '\0', len) == NULL);
+}
+
+bool snap_valid_string_array(const char *text, size_t len)
+{
+    if (!snap_valid_string(text, len)) {
+        return false;
+    }
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || text[i] == SNAP_ARRAY_DELIMITER) {
+            if (i == start) {
+                return false; /* an empty element (or an empty array) */
+            }
+            start = i + 1;
+        }
+    }
+    return true;
+}
+
+bool snap_valid_value(enum schema_type type, const char *text, size_t len)
+{
+    int64_t n = 0;
+    bool b = false;
+    switch (type) {
+    case SCHEMA_STRING:
+        return snap_valid_string(text, len);
+    case SCHEMA_LONG:
+        return snap_parse_long(text, len, &n);
+    case SCHEMA_BOOLEAN:
+        return snap_parse_bool(text, len, &b);
+    case SCHEMA_STRING_ARRAY:
+        return snap_valid_string_array(text, len);
+    }
+    return false;
+}
+
+size_t snap_node_column(size_t prop)
+{
+    return prop == 0 ? 0 : prop + 1;
+}
+
+/* Splits a valid string[] value into NUL-terminated copies. */
+static void split_array(struct model_value *v, const char *text, size_t len)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < len; i++) {
+        n += text[i] == SNAP_ARRAY_DELIMITER;
+    }
+    v->items = mem_calloc(n, sizeof(*v->items));
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || text[i] == SNAP_ARRAY_DELIMITER) {
+            v->items[v->nitems++] = mem_strndup(text + start, i - start);
+            start = i + 1;
+        }
+    }
+}
+
+static bool set_value(struct model_value *v, enum schema_type type, char *text, size_t len)
+{
+    if (!snap_valid_value(type, text, len)) {
+        return false;
+    }
+    v->present = true;
+    switch (type) {
+    case SCHEMA_STRING:
+        v->str = text;
+        v->len = len;
+        break;
+    case SCHEMA_LONG:
+        return snap_parse_long(text, len, &v->num);
+    case SCHEMA_BOOLEAN:
+        return snap_parse_bool(text, len, &v->flag);
+    case SCHEMA_STRING_ARRAY:
+        split_array(v, text, len);
+        break;
+    }
+    return true;
+}
+
+enum lt_rc snap_row_values(const struct snap_table *t, enum schema_node_kind k, size_t row,
+                           struct model_value *values, struct lt_error *err)
+{
+    const struct schema_node *n = &schema_nodes[k];
+    memset(values, 0, n->nprops * sizeof(*values));
+    for (size_t i = 0; i < n->nprops; i++) {
+        size_t col = snap_node_column(i);
+        const struct snap_field *f = snap_table_field(t, row, col);
+        if (f->present && !set_value(&values[i], n->props[i].type, t->bytes.ptr + f->off, f->len)) {
+            return lt_fail(err, LT_E_INPUT, "'%s': %s '%s': %s is not a valid %s value", t->name,
+                           n->label, snap_table_text(t, row, 0), n->props[i].name,
+                           snap_type_name(n->props[i].type));
+        }
+    }
+    return LT_OK;
+}
+
+void snap_row_values_release(struct model_value *values, size_t nprops)
+{
+    for (size_t i = 0; i < nprops; i++) {
+        for (size_t j = 0; j < values[i].nitems; j++) {
+            mem_free(values[i].items[j]);
+        }
+        mem_free(values[i].items);
+        values[i].items = NULL;
+        values[i].nitems = 0;
+    }
+}
 
 bool snap_parse_long(const char *text, size_t len, int64_t *out)
 {
@@ -219,7 +368,7 @@ bool snap_parse_bool(const char *text, size_t len, bool *out)
 
 /* ---- index ---- */
 
-static int compare_fields(const struct snap_table *t, size_t col, size_t a, size_t b)
+static int compare_field(const struct snap_table *t, size_t col, size_t a, size_t b)
 {
     const struct snap_field *fa = snap_table_field(t, a, col);
     const struct snap_field *fb = snap_table_field(t, b, col);
@@ -234,18 +383,27 @@ static int compare_fields(const struct snap_table *t, size_t col, size_t a, size
     return fa->len < fb->len ? -1 : fa->len > fb->len;
 }
 
+static int compare_fields(const struct snap_index *ix, size_t a, size_t b)
+{
+    int c = compare_field(ix->table, ix->col, a, b);
+    if (c != 0 || ix->col2 == SIZE_MAX) {
+        return c;
+    }
+    return compare_field(ix->table, ix->col2, a, b);
+}
+
 /* Merge sort: stable (equal keys keep file order) and no global state for a comparator. */
-static void sort_rows(const struct snap_table *t, size_t col, size_t *rows, size_t *tmp, size_t n)
+static void sort_rows(const struct snap_index *ix, size_t *rows, size_t *tmp, size_t n)
 {
     if (n < 2) {
         return;
     }
     size_t half = n / 2;
-    sort_rows(t, col, rows, tmp, half);
-    sort_rows(t, col, rows + half, tmp, n - half);
+    sort_rows(ix, rows, tmp, half);
+    sort_rows(ix, rows + half, tmp, n - half);
     size_t i = 0, j = half, k = 0;
     while (i < half && j < n) {
-        tmp[k++] = compare_fields(t, col, rows[j], rows[i]) < 0 ? rows[j++] : rows[i++];
+        tmp[k++] = compare_fields(ix, rows[j], rows[i]) < 0 ? rows[j++] : rows[i++];
     }
     while (i < half) {
         tmp[k++] = rows[i++];
@@ -256,17 +414,24 @@ static void sort_rows(const struct snap_table *t, size_t col, size_t *rows, size
     memcpy(rows, tmp, n * sizeof(*rows));
 }
 
-void snap_index_build(struct snap_index *ix, const struct snap_table *t, size_t col)
+void snap_index_build_pair(struct snap_index *ix, const struct snap_table *t, size_t col,
+                           size_t col2)
 {
     ix->table = t;
     ix->col = col;
+    ix->col2 = col2;
     ix->rows = mem_calloc(t->nrows ? t->nrows : 1, sizeof(*ix->rows));
     size_t *tmp = mem_calloc(t->nrows ? t->nrows : 1, sizeof(*tmp));
     for (size_t r = 0; r < t->nrows; r++) {
         ix->rows[r] = r;
     }
-    sort_rows(t, col, ix->rows, tmp, t->nrows);
+    sort_rows(ix, ix->rows, tmp, t->nrows);
     mem_free(tmp);
+}
+
+void snap_index_build(struct snap_index *ix, const struct snap_table *t, size_t col)
+{
+    snap_index_build_pair(ix, t, col, SIZE_MAX);
 }
 
 void snap_index_release(struct snap_index *ix)
@@ -275,36 +440,69 @@ void snap_index_release(struct snap_index *ix)
     memset(ix, 0, sizeof(*ix));
 }
 
-size_t snap_index_find(const struct snap_index *ix, const char *key, size_t keylen)
+/* The field against a key: absent sorts first, then by bytes, then by length. */
+static int compare_key(const struct snap_table *t, size_t row, size_t col, const char *key,
+                       size_t keylen)
 {
-    const struct snap_table *t = ix->table;
-    size_t lo = 0, hi = t->nrows;
-    while (lo < hi) { /* the first row whose value is not less than key */
+    const struct snap_field *f = snap_table_field(t, row, col);
+    if (!f->present) {
+        return -1;
+    }
+    size_t n = f->len < keylen ? f->len : keylen;
+    int c = memcmp(t->bytes.ptr + f->off, key, n);
+    return c != 0 ? c : (f->len < keylen ? -1 : f->len > keylen);
+}
+
+static int compare_keys(const struct snap_index *ix, size_t row, const char *key, size_t keylen,
+                        const char *key2, size_t key2len)
+{
+    int c = compare_key(ix->table, row, ix->col, key, keylen);
+    if (c != 0 || key2 == NULL) {
+        return c;
+    }
+    return compare_key(ix->table, row, ix->col2, key2, key2len);
+}
+
+/* The position of the first indexed row equal to the key(s) (key2 NULL: the first column only). */
+static size_t lower_bound(const struct snap_index *ix, const char *key, size_t keylen,
+                          const char *key2, size_t key2len)
+{
+    size_t lo = 0, hi = ix->table->nrows;
+    while (lo < hi) { /* the first row whose value is not less than the key */
         size_t mid = lo + (hi - lo) / 2;
-        const struct snap_field *f = snap_table_field(t, ix->rows[mid], ix->col);
-        int c = 0;
-        if (!f->present) {
-            c = -1;
-        } else {
-            size_t n = f->len < keylen ? f->len : keylen;
-            c = memcmp(t->bytes.ptr + f->off, key, n);
-            if (c == 0) {
-                c = f->len < keylen ? -1 : f->len > keylen;
-            }
-        }
-        if (c < 0) {
+        if (compare_keys(ix, ix->rows[mid], key, keylen, key2, key2len) < 0) {
             lo = mid + 1;
         } else {
             hi = mid;
         }
     }
-    if (lo < t->nrows) {
-        const struct snap_field *f = snap_table_field(t, ix->rows[lo], ix->col);
-        if (f->present && f->len == keylen && memcmp(t->bytes.ptr + f->off, key, keylen) == 0) {
-            return ix->rows[lo];
-        }
+    if (lo < ix->table->nrows && compare_keys(ix, ix->rows[lo], key, keylen, key2, key2len) == 0) {
+        return lo;
     }
-    return SIZE_MAX;
+    return ix->table->nrows;
+}
+
+static size_t find(const struct snap_index *ix, const char *key, size_t keylen, const char *key2,
+                   size_t key2len)
+{
+    size_t pos = lower_bound(ix, key, keylen, key2, key2len);
+    return pos < ix->table->nrows ? ix->rows[pos] : SIZE_MAX;
+}
+
+size_t snap_index_first(const struct snap_index *ix, const char *key, size_t keylen)
+{
+    return lower_bound(ix, key, keylen, NULL, 0);
+}
+
+size_t snap_index_find(const struct snap_index *ix, const char *key, size_t keylen)
+{
+    return find(ix, key, keylen, NULL, 0);
+}
+
+size_t snap_index_find_pair(const struct snap_index *ix, const char *key, size_t keylen,
+                            const char *key2, size_t key2len)
+{
+    return ix->col2 == SIZE_MAX ? SIZE_MAX : find(ix, key, keylen, key2, key2len);
 }
 
 /* ---- a whole snapshot ---- */
@@ -316,7 +514,17 @@ enum lt_rc snap_read_file(const char *dir, const char *name, struct buf *out, st
     if (rc != LT_OK) {
         return lt_fail(err, rc, "path too long: '%s/%s'", dir, name);
     }
-    rc = fsx_read_file(buf_str(&path), SNAP_MAX_FILE, out, err);
+    /* A FIFO or a device would block or never end: only regular files are read. */
+    struct stat st;
+    bool known = stat(buf_str(&path), &st) == 0; /* else fsx_read_file says why */
+    if (known && !S_ISREG(st.st_mode)) {
+        rc = lt_fail(err, LT_E_INPUT, "'%s': not a regular file", buf_str(&path));
+    } else if (known && (uint64_t)st.st_size > SNAP_MAX_FILE) {
+        rc = lt_fail(err, LT_E_LIMIT, "'%s': %llu bytes, larger than ltsnap reads back",
+                     buf_str(&path), (unsigned long long)st.st_size);
+    } else {
+        rc = fsx_read_file(buf_str(&path), SNAP_MAX_FILE, out, err);
+    }
     buf_release(&path);
     return rc;
 }
@@ -326,6 +534,11 @@ enum lt_rc snap_read_manifest(const char *dir, cJSON **out, struct lt_error *err
     struct buf text = BUF_INIT(SNAP_MAX_FILE);
     *out = NULL;
     LT_TRY(snap_read_file(dir, "manifest.json", &text, err));
+    size_t bad = 0;
+    if (!utf8_valid(buf_str(&text), text.len, &bad)) { /* cJSON does not check */
+        buf_release(&text);
+        return lt_fail(err, LT_E_INPUT, "'%s/manifest.json': invalid UTF-8 at byte %zu", dir, bad);
+    }
     cJSON *doc = cJSON_ParseWithLength(buf_str(&text), text.len);
     buf_release(&text);
     const char *format = doc ? json_get_string(doc, "format") : NULL;

@@ -118,13 +118,34 @@ static void abort_file(struct csv_file *f)
     fsx_writer_abort(&f->w);
 }
 
+enum lt_rc csv_out_node_header(struct buf *h, const struct schema_node *n)
+{
+    LT_TRY(buf_printf(h, "%s:ID(%s),:LABEL", n->props[0].name, n->label));
+    for (size_t i = 1; i < n->nprops; i++) {
+        LT_TRY(buf_printf(h, ",%s%s", n->props[i].name, type_suffix(n->props[i].type)));
+    }
+    return LT_OK;
+}
+
+enum lt_rc csv_out_rel_header(struct buf *h, const struct schema_rel *r)
+{
+    return buf_printf(h, ":START_ID(%s),:END_ID(%s),:TYPE", schema_nodes[r->from].label,
+                      schema_nodes[r->to].label);
+}
+
+enum lt_rc csv_out_tombstones_header(struct buf *h)
+{
+    for (size_t i = 0; i < schema_tombstone_ncolumns; i++) {
+        LT_TRY(buf_adds(h, i ? "," : ""));
+        LT_TRY(buf_adds(h, schema_tombstone_columns[i]));
+    }
+    return LT_OK;
+}
+
 static enum lt_rc node_header(struct csv_file *f, const struct schema_node *n, struct lt_error *err)
 {
     struct buf h = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_printf(&h, "%s:ID(%s),:LABEL", n->props[0].name, n->label);
-    for (size_t i = 1; rc == LT_OK && i < n->nprops; i++) {
-        rc = buf_printf(&h, ",%s%s", n->props[i].name, type_suffix(n->props[i].type));
-    }
+    enum lt_rc rc = csv_out_node_header(&h, n);
     if (rc == LT_OK) {
         rc = add_raw(f, buf_str(&h), n->file, err);
     }
@@ -187,8 +208,7 @@ static enum lt_rc write_rels(struct snapdir *d, const struct model *m, enum sche
     struct csv_file f;
     LT_TRY(open_file(d, &f, r->file, err));
     struct buf h = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_printf(&h, ":START_ID(%s),:END_ID(%s),:TYPE", schema_nodes[r->from].label,
-                               schema_nodes[r->to].label);
+    enum lt_rc rc = csv_out_rel_header(&h, r);
     if (rc == LT_OK) {
         rc = add_raw(&f, buf_str(&h), r->file, err);
     }
@@ -233,13 +253,12 @@ static enum lt_rc write_tombstones(struct snapdir *d, const struct model *m, str
 {
     struct csv_file f;
     LT_TRY(open_file(d, &f, CSV_OUT_TOMBSTONES, err));
-    enum lt_rc rc = LT_OK;
-    for (size_t i = 0; rc == LT_OK && i < schema_tombstone_ncolumns; i++) {
-        rc = add_raw(&f, i ? "," : "", CSV_OUT_TOMBSTONES, err);
-        if (rc == LT_OK) {
-            rc = add_raw(&f, schema_tombstone_columns[i], CSV_OUT_TOMBSTONES, err);
-        }
+    struct buf h = BUF_INIT(BUF_MAX_SMALL);
+    enum lt_rc rc = csv_out_tombstones_header(&h);
+    if (rc == LT_OK) {
+        rc = add_raw(&f, buf_str(&h), CSV_OUT_TOMBSTONES, err);
     }
+    buf_release(&h);
     if (rc == LT_OK) {
         rc = end_line(&f, CSV_OUT_TOMBSTONES, err);
     }
@@ -269,31 +288,35 @@ static enum lt_rc write_tombstones(struct snapdir *d, const struct model *m, str
  * single-value ones last, so a database name after "@file" on the command
  * line is not taken for one more input file (neo4j-admin 5.19+).
  */
+enum lt_rc csv_out_argfile_text(struct buf *a, bool multiline, uint64_t *args)
+{
+    *args = 0;
+    LT_TRY(buf_adds(a, "# Written by ltsnap. Run from this directory:\n"
+                       "#   neo4j-admin database import full "
+                       "@" CSV_OUT_ARGFILE " <database>\n"));
+    for (int k = 0; k < SCHEMA_NODE_COUNT; k++, (*args)++) {
+        LT_TRY(buf_printf(a, "--nodes=%s\n", schema_nodes[k].file));
+    }
+    for (int k = 0; k < SCHEMA_REL_COUNT; k++, (*args)++) {
+        LT_TRY(buf_printf(a, "--relationships=%s\n", schema_rels[k].file));
+    }
+    *args += 7;
+    return buf_printf(a,
+                      "--delimiter=,\n"
+                      "--array-delimiter=%s\n"
+                      "--id-type=string\n"
+                      "--input-encoding=UTF-8\n"
+                      "--ignore-empty-strings=false\n"
+                      "--trim-strings=false\n"
+                      "--multiline-fields=%s\n",
+                      ESC_CSV_ARRAY_DELIM_OPTION, multiline ? "true" : "false");
+}
+
 static enum lt_rc write_argfile(struct snapdir *d, bool multiline, struct lt_error *err)
 {
     struct buf a = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_adds(&a, "# Written by ltsnap. Run from this directory:\n"
-                                 "#   neo4j-admin database import full "
-                                 "@" CSV_OUT_ARGFILE " <database>\n");
     uint64_t args = 0;
-    for (int k = 0; rc == LT_OK && k < SCHEMA_NODE_COUNT; k++, args++) {
-        rc = buf_printf(&a, "--nodes=%s\n", schema_nodes[k].file);
-    }
-    for (int k = 0; rc == LT_OK && k < SCHEMA_REL_COUNT; k++, args++) {
-        rc = buf_printf(&a, "--relationships=%s\n", schema_rels[k].file);
-    }
-    if (rc == LT_OK) {
-        rc = buf_printf(&a,
-                        "--delimiter=,\n"
-                        "--array-delimiter=%s\n"
-                        "--id-type=string\n"
-                        "--input-encoding=UTF-8\n"
-                        "--ignore-empty-strings=false\n"
-                        "--trim-strings=false\n"
-                        "--multiline-fields=%s\n",
-                        ESC_CSV_ARRAY_DELIM_OPTION, multiline ? "true" : "false");
-        args += 7;
-    }
+    enum lt_rc rc = csv_out_argfile_text(&a, multiline, &args);
     if (rc != LT_OK) {
         buf_release(&a);
         return lt_fail(err, LT_E_INTERNAL, "cannot build the argfile");

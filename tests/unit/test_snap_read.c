@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/buf.h"
 #include "base/fsx.h"
@@ -12,6 +13,7 @@
 #include "snap/read.h"
 #include "tap.h"
 #include "testfs.h"
+#include "testsnap.h"
 
 #define GOLDEN "tests/golden/basic-xml/expected"
 
@@ -162,6 +164,113 @@ static void test_load_tampered(void)
     lt_error_release(&err);
 }
 
+static void test_header_and_values(void)
+{
+    static const char text[] = "id:ID(AWSTag),:LABEL,key,value\n"
+                               "\"a:b\",\"AWSTag\x1fTag\",\"a\",\"b\"\n";
+    struct snap_table t;
+    struct lt_error err = LT_ERROR_INIT;
+    EXPECT_OK(snap_table_parse(&t, "nodes-aws-tag.csv", text, sizeof(text) - 1, &err));
+    EXPECT(snap_table_header_is(&t, "id:ID(AWSTag),:LABEL,key,value"));
+    EXPECT(!snap_table_header_is(&t, "id:ID(AWSTag),:LABEL,key"));
+    EXPECT(!snap_table_header_is(&t, "id:ID(AWSTag),:LABEL,key,value,x"));
+    EXPECT(!snap_table_header_is(&t, "id:ID(AWSTag),:LABEL,key,value:long"));
+    EXPECT(!snap_table_header_is(&t, "id:ID(AWSTags),:LABEL,key,value"));
+    EXPECT(!snap_table_header_is(&t, "id,:LABEL,key,value"));
+
+    struct model_value v[TAG_PROP_COUNT];
+    EXPECT_OK(snap_row_values(&t, SCHEMA_NODE_TAG, 0, v, &err));
+    EXPECT(v[TAG_ID].present && v[TAG_ID].len == 3 && strcmp(v[TAG_ID].str, "a:b") == 0);
+    EXPECT_STR(v[TAG_VALUE].str, "b");
+    snap_row_values_release(v, TAG_PROP_COUNT);
+    snap_table_release(&t);
+
+    EXPECT(snap_valid_value(SCHEMA_STRING, "", 0));
+    EXPECT(!snap_valid_value(SCHEMA_STRING, "a\0b", 3));
+    EXPECT(!snap_valid_value(SCHEMA_STRING, "\xff", 1));
+    EXPECT(snap_valid_value(SCHEMA_STRING_ARRAY,
+                            "a\x1f"
+                            "b",
+                            3));
+    EXPECT(!snap_valid_value(SCHEMA_STRING_ARRAY, "a\x1f", 2));
+    EXPECT(!snap_valid_value(SCHEMA_STRING_ARRAY,
+                             "\x1f"
+                             "a",
+                             2));
+    EXPECT(!snap_valid_value(SCHEMA_STRING_ARRAY, "", 0));
+    EXPECT(snap_valid_value(SCHEMA_LONG, "-3", 2));
+    EXPECT(!snap_valid_value(SCHEMA_LONG, "3.0", 3));
+    EXPECT(snap_valid_value(SCHEMA_BOOLEAN, "false", 5));
+    EXPECT(!snap_valid_value(SCHEMA_BOOLEAN, "no", 2));
+    EXPECT_STR(snap_type_name(SCHEMA_STRING_ARRAY), "string[]");
+    EXPECT_INT(snap_node_column(0), 0);
+    EXPECT_INT(snap_node_column(1), 2);
+    lt_error_release(&err);
+}
+
+/* Typed rows of the golden versions: arrays split, a bad long named in the error. */
+static void test_row_values(void)
+{
+    struct snap s;
+    struct lt_error err = LT_ERROR_INIT;
+    if (!EXPECT_OK(snap_load(&s, GOLDEN, &err))) {
+        return;
+    }
+    const struct snap_table *t = &s.nodes[SCHEMA_NODE_VERSION];
+    struct model_value v[VERSION_PROP_COUNT];
+    EXPECT_OK(snap_row_values(t, SCHEMA_NODE_VERSION, 2, v, &err));
+    EXPECT_STR(v[VERSION_ID].str, "lt-0a1b2c3d4e5f60001-3");
+    EXPECT_INT(v[VERSION_SECURITY_GROUP_IDS].nitems, 2);
+    EXPECT_STR(v[VERSION_SECURITY_GROUP_IDS].items[1], "sg-0fedcba9876543210");
+    EXPECT(v[VERSION_VERSION_NUMBER].present && v[VERSION_VERSION_NUMBER].num == 3);
+    EXPECT(v[VERSION_DEFAULT_VERSION].present && !v[VERSION_DEFAULT_VERSION].flag);
+    EXPECT(!v[VERSION_KERNEL_ID].present);
+    snap_row_values_release(v, VERSION_PROP_COUNT);
+
+    static const char bad[] = "id:ID(AWSLaunchTemplate),:LABEL,launch_template_id,name,create_time,"
+                              "created_by,default_version_number:long,latest_version_number:long,"
+                              "region\n\"lt-1\",,,,,,2,x3,\n";
+    struct snap_table b;
+    struct model_value tv[TEMPLATE_PROP_COUNT];
+    EXPECT_OK(snap_table_parse(&b, "nodes-aws-launch-template.csv", bad, sizeof(bad) - 1, &err));
+    EXPECT_INT(snap_row_values(&b, SCHEMA_NODE_TEMPLATE, 0, tv, &err), LT_E_INPUT);
+    EXPECT_STR(lt_error_message(&err), "'nodes-aws-launch-template.csv': AWSLaunchTemplate 'lt-1': "
+                                       "latest_version_number is not a valid long value");
+    snap_row_values_release(tv, TEMPLATE_PROP_COUNT);
+    snap_table_release(&b);
+
+    /* A pair index finds a relationship by start and end. */
+    struct snap_index ix;
+    const struct snap_table *tagged = &s.rels[SCHEMA_REL_TEMPLATE_TAG];
+    snap_index_build_pair(&ix, tagged, 0, 1);
+    size_t row = snap_index_find_pair(&ix, "lt-0a1b2c3d4e5f60001", 20, "env:prod", 8);
+    EXPECT(row != SIZE_MAX && snap_table_equals(tagged, row, 1, "env:prod"));
+    EXPECT_INT(snap_index_find_pair(&ix, "lt-0a1b2c3d4e5f60002", 20, "env:prod", 8), SIZE_MAX);
+    EXPECT(snap_index_find(&ix, "lt-0a1b2c3d4e5f60002", 20) != SIZE_MAX);
+    snap_index_release(&ix);
+    snap_index_build(&ix, tagged, 0);
+    EXPECT_INT(snap_index_find_pair(&ix, "lt-0a1b2c3d4e5f60001", 20, "env:prod", 8), SIZE_MAX);
+    snap_index_release(&ix);
+    snap_release(&s);
+    lt_error_release(&err);
+}
+
+/* A FIFO where a file should be is refused at once, not read (that would block). */
+static void test_not_regular(void)
+{
+    char dir[256];
+    testfs_scratch(dir, sizeof(dir), "snapfifo");
+    testsnap_copy(GOLDEN, dir);
+    remove(testfs_path(dir, "rels-version.csv"));
+    EXPECT_INT(mkfifo(testfs_path(dir, "rels-version.csv"), 0644), 0);
+    struct snap s;
+    struct lt_error err = LT_ERROR_INIT;
+    EXPECT_INT(snap_load(&s, dir, &err), LT_E_INPUT);
+    EXPECT(strstr(lt_error_message(&err), "rels-version.csv': not a regular file") != NULL);
+    testfs_remove(dir);
+    lt_error_release(&err);
+}
+
 int main(void)
 {
     test_table();
@@ -169,5 +278,8 @@ int main(void)
     test_typed();
     test_load();
     test_load_tampered();
+    test_header_and_values();
+    test_row_values();
+    test_not_regular();
     return tap_done();
 }
