@@ -4,7 +4,6 @@
  */
 #include "snap/audit.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,7 +42,7 @@ struct audit_config {
     enum rule_severity fail_on;
     bool default_only;
     bool list_rules;
-    bool help;
+    struct cmd_output output; /* the shared options; audit takes only -q, -v and -h */
     const char *dir;
 };
 
@@ -62,9 +61,9 @@ static enum lt_rc take_format(const char *arg, struct audit_config *c, struct lt
     return lt_fail(err, LT_E_USAGE, "--format: '%s' is not text, json or sarif", arg);
 }
 
-static enum lt_rc take_option(int opt, const char *arg, struct audit_config *c,
-                              struct lt_error *err)
+static enum lt_rc take_option(int opt, const char *arg, void *ctx, struct lt_error *err)
 {
+    struct audit_config *c = ctx;
     switch (opt) {
     case OPT_FORMAT:
         return take_format(arg, c, err);
@@ -80,22 +79,14 @@ static enum lt_rc take_option(int opt, const char *arg, struct audit_config *c,
     case OPT_LIST_RULES:
         c->list_rules = true;
         return LT_OK;
-    case 'h':
-        c->help = true;
-        return LT_OK;
     }
     return lt_fail(err, LT_E_INTERNAL, "unhandled option");
 }
 
-static void set_verbosity(int quiet, int verbose)
-{
-    log_set_level(quiet ? LOG_QUIET : verbose ? LOG_VERBOSE : LOG_NORMAL);
-}
-
-static enum lt_rc check_operands(int argc, char **argv, struct audit_config *c,
+static enum lt_rc check_operands(int argc, char **argv, int first, struct audit_config *c,
                                  struct lt_error *err)
 {
-    int n = argc - optind;
+    int n = argc - first;
     if (c->list_rules) {
         return n == 0 ? LT_OK : lt_fail(err, LT_E_USAGE, "--list-rules takes no DIR");
     }
@@ -104,54 +95,29 @@ static enum lt_rc check_operands(int argc, char **argv, struct audit_config *c,
     }
     if (n > 1) {
         return lt_fail(err, LT_E_USAGE, "one snapshot directory only ('%s' is extra)",
-                       argv[optind + 1]);
+                       argv[first + 1]);
     }
-    c->dir = argv[optind];
+    c->dir = argv[first];
     return LT_OK;
 }
 
 static enum lt_rc parse_args(int argc, char **argv, struct audit_config *c, struct lt_error *err)
 {
-    static const struct option opts[] = {
+    static const struct option own[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"default-only", no_argument, NULL, OPT_DEFAULT_ONLY},
         {"list-rules", no_argument, NULL, OPT_LIST_RULES},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof(*c));
-    int quiet = 0, verbose = 0, opt;
-    enum lt_rc rc = LT_OK;
-    opterr = 0;
-    optind = 1;
-    while (rc == LT_OK && !c->help && (opt = getopt_long(argc, argv, ":qvh", opts, NULL)) != -1) {
-        if (opt == 'q' || opt == 'v') {
-            quiet |= opt == 'q';
-            verbose += opt == 'v';
-        } else if (opt == ':') {
-            rc = lt_fail(err, LT_E_USAGE, "option '%s' needs a value", argv[optind - 1]);
-        } else if (opt == '?') {
-            rc = lt_fail(err, LT_E_USAGE, "unknown option '%s'", argv[optind - 1]);
-        } else {
-            rc = take_option(opt, optarg, c, err);
-        }
+    int first = 0;
+    LT_TRY(cmd_parse_options(argc, argv, own, LT_ARRAY_SIZE(own), take_option, c, &c->output,
+                             &first, err));
+    if (c->output.help) {
+        return LT_OK;
     }
-    set_verbosity(quiet, verbose);
-    if (rc != LT_OK || c->help) {
-        return rc;
-    }
-    return check_operands(argc, argv, c, err);
-}
-
-static enum lt_rc write_stdout(const struct buf *b, struct lt_error *err)
-{
-    if ((b->len > 0 && fwrite(b->ptr, 1, b->len, stdout) != b->len) || fflush(stdout) != 0) {
-        return lt_fail(err, LT_E_IO, "cannot write the report to standard output");
-    }
-    return LT_OK;
+    LT_TRY(cmd_only_options(&c->output, 0, "audit", err));
+    return check_operands(argc, argv, first, c, err);
 }
 
 static enum lt_rc list_rules(const struct audit_config *c, struct buf *out)
@@ -219,14 +185,14 @@ enum lt_rc cmd_audit(int argc, char **argv, enum cmd_outcome *outcome, struct lt
 {
     struct audit_config c;
     LT_TRY(parse_args(argc, argv, &c, err));
-    if (c.help) {
+    if (c.output.help) {
         fputs(usage, stdout);
         return LT_OK;
     }
     struct buf out = BUF_INIT(BUF_MAX_LARGE);
     enum lt_rc rc = c.list_rules ? list_rules(&c, &out) : audit(&c, &out, outcome, err);
     if (rc == LT_OK) {
-        rc = write_stdout(&out, err);
+        rc = cmd_write_stdout(out.ptr, out.len, err);
     } else if (err->code == LT_OK) {
         rc = lt_fail(err, rc, "cannot format the rules");
     }

@@ -84,6 +84,10 @@ LT_MUST_CHECK enum lt_rc cmd_only_options(const struct cmd_output *o, unsigned a
  */
 LT_MUST_CHECK enum lt_rc cmd_templates_dir(const char *flag, struct buf *out, struct lt_error *err);
 
+/* Writes a report to stdout and flushes it; LT_E_IO when stdout refuses (a full disk, a closed
+ * pipe). */
+LT_MUST_CHECK enum lt_rc cmd_write_stdout(const char *text, size_t len, struct lt_error *err);
+
 /* Parses a decimal integer in [min, max] given to option `name`. */
 LT_MUST_CHECK enum lt_rc cmd_parse_int(const char *name, const char *text, int64_t min, int64_t max,
                                        int64_t *out, struct lt_error *err);

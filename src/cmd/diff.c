@@ -94,13 +94,10 @@ static enum lt_rc parse_args(int argc, char **argv, struct diff_config *c, struc
     return LT_OK;
 }
 
-static enum lt_rc write_stdout(void *ctx, const char *text, size_t len, struct lt_error *err)
+static enum lt_rc sink_stdout(void *ctx, const char *text, size_t len, struct lt_error *err)
 {
     (void)ctx;
-    if (fwrite(text, 1, len, stdout) != len) {
-        return lt_fail(err, LT_E_IO, "cannot write to standard output");
-    }
-    return LT_OK;
+    return cmd_write_stdout(text, len, err);
 }
 
 static enum lt_rc write_report(const struct diff_config *c, const struct diff *d,
@@ -108,7 +105,7 @@ static enum lt_rc write_report(const struct diff_config *c, const struct diff *d
 {
     if (c->format == FORMAT_CYPHER) {
         struct buf templates = BUF_INIT(BUF_MAX_SMALL);
-        struct cypher_out_sink sink = {write_stdout, NULL, 0};
+        struct cypher_out_sink sink = {sink_stdout, NULL, 0};
         enum lt_rc rc = cmd_templates_dir(c->output.templates, &templates, err);
         if (rc == LT_OK) {
             rc = diff_cypher_write(d, buf_str(&templates), &sink, err);
@@ -122,7 +119,7 @@ static enum lt_rc write_report(const struct diff_config *c, const struct diff *d
     if (rc != LT_OK) {
         rc = lt_fail(err, rc, "the differences are too large to show");
     } else {
-        rc = write_stdout(NULL, buf_str(&out), out.len, err);
+        rc = cmd_write_stdout(out.ptr, out.len, err);
     }
     buf_release(&out);
     return rc;

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -127,6 +128,14 @@ enum lt_rc cmd_parse_options(int argc, char **argv, const struct option *own, si
     set_verbosity(quiet, verbose);
     *first_operand = optind;
     return rc;
+}
+
+enum lt_rc cmd_write_stdout(const char *text, size_t len, struct lt_error *err)
+{
+    if ((len > 0 && fwrite(text, 1, len, stdout) != len) || fflush(stdout) != 0) {
+        return lt_fail(err, LT_E_IO, "cannot write to standard output");
+    }
+    return LT_OK;
 }
 
 enum lt_rc cmd_only_options(const struct cmd_output *o, unsigned allowed, const char *command,

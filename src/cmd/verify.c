@@ -50,8 +50,8 @@ static enum lt_rc put_line(const char *file, const char *text, struct lt_error *
         log_render(&line, buf_str(&msg));
         rc = buf_addc(&line, '\n');
     }
-    if (rc == LT_OK && fwrite(line.ptr, 1, line.len, stdout) != line.len) {
-        rc = lt_fail(err, LT_E_IO, "cannot write to standard output");
+    if (rc == LT_OK) {
+        rc = cmd_write_stdout(line.ptr, line.len, err);
     }
     buf_release(&msg);
     buf_release(&line);
