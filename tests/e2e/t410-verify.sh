@@ -38,8 +38,11 @@ sed -i 's/"t3.micro"/"t3.macro"/' "$T/bad/nodes-aws-launch-template-version.csv"
 rm "$T/bad/rels-tagged.csv"
 echo "my notes" >"$T/bad/notes.txt"
 expect_status 4 verify "$T/bad"
+# The two checksums: the changed file's, and the one its manifest entry still holds.
+bad_sum=$(sha256sum "$T/bad/nodes-aws-launch-template-version.csv" | cut -d' ' -f1)
+listed_sum=$("$PY" -c 'import json, sys; print([f["sha256"] for f in json.load(open(sys.argv[1]))["files"] if f["name"] == "nodes-aws-launch-template-version.csv"][0])' "$T/bad/manifest.json")
 cat >"$T/want" <<OUT
-nodes-aws-launch-template-version.csv: SHA-256 is 47c6602ba2c50fb5c25916bc17c577894c730f8bb615104792a93ee6368b05c9, manifest.json says 8f364cfee5367858ae6933bfe4a7ed1170d2028d694152fd89f090af9aa4a7d0
+nodes-aws-launch-template-version.csv: SHA-256 is $bad_sum, manifest.json says $listed_sum
 notes.txt: not a file of an ltsnap snapshot
 rels-tagged.csv: missing
 snapshot.cypher: line 44: AWSLaunchTemplateVersion 'lt-0a1b2c3d4e5f60001-1': instance_type is 't3.micro', nodes-aws-launch-template-version.csv has 't3.macro'
