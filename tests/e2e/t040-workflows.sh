@@ -2,7 +2,8 @@
 # JSON and grant exactly the EC2 and STS calls the sources make; every ltsnap command line in
 # docs/workflows.md and README.md uses only options ltsnap(1) gives that command; snapshots
 # committed to git diff line by line, survive a checkout byte for byte (the manifest's
-# checksums hold in a `git worktree` of an older commit, checked with the doc's own one-liner).
+# checksums hold in a `git worktree` of an older commit, checked with the doc's own one-liner),
+# and ltsnap verify and ltsnap diff work across the two commits as the doc shows.
 . tests/e2e/lib.sh
 
 DOC=docs/workflows.md
@@ -134,6 +135,18 @@ check "the doc's checksum one-liner found" test -n "$oneliner"
 is_eq "the doc's one-liner: the old commit's files match its manifest" "$?" 0
 (cd "$R/snapshots/prod" && eval "$oneliner" | sha256sum -c >"$T/sums" 2>&1)
 is_eq "the doc's one-liner: the new commit's files match its manifest" "$?" 0
+# The rest of the recipe: verify both, then ltsnap diff between the two commits.
+expect_status 0 verify "$old/snapshots/prod"
+expect_status 0 verify snapshots/prod
+expect_status 4 diff --exit-code "$old/snapshots/prod" snapshots/prod
+# Day 2's new tombstones (day 1 already had one, which is no difference).
+for id in $(tail -n +2 snapshots/prod/tombstones.csv | grep -vxF -f "$old/snapshots/prod/tombstones.csv" |
+    cut -d, -f2 | tr -d '"'); do
+    check "ltsnap diff between the commits names tombstoned $id" grep -q "$id" "$T/stdout"
+done
+expect_status 0 diff --format json "$old/snapshots/prod" snapshots/prod
+check "the JSON difference is a diff document" grep -q '"format":"ltsnap-diff"' "$T/stdout"
+expect_status 0 diff --exit-code "$old/snapshots/prod" "$old/snapshots/prod"
 git worktree remove "$old"
 is_eq "git worktree remove" "$?" 0
 cd "$ROOT" || exit 1
