@@ -325,7 +325,9 @@ static int compare_listed(const void *pa, const void *pb)
 /* Sorts the listing by id and drops repeats (a listing restarted, or pages that overlap). */
 static void settle_listing(struct region_run *r)
 {
-    qsort(r->templates, r->ntemplates, sizeof(*r->templates), compare_listed);
+    if (r->ntemplates > 1) {
+        qsort(r->templates, r->ntemplates, sizeof(*r->templates), compare_listed);
+    }
     size_t kept = 0;
     for (size_t i = 0; i < r->ntemplates; i++) {
         if (kept && strcmp(r->templates[kept - 1].id, r->templates[i].id) == 0) {
@@ -342,6 +344,9 @@ static void settle_listing(struct region_run *r)
 static struct listed *find_listed(struct region_run *r, const char *id)
 {
     struct listed key = {.id = (char *)(uintptr_t)id};
+    if (r->ntemplates == 0) {
+        return NULL; /* templates is NULL then, which bsearch may not be given */
+    }
     return bsearch(&key, r->templates, r->ntemplates, sizeof(*r->templates), compare_listed);
 }
 
@@ -590,7 +595,9 @@ static int compare_strings(const void *pa, const void *pb)
 /* Sorted, without repeats: DescribeRegions' order is unspecified, and --region may repeat. */
 static void settle_region_names(struct account_run *a)
 {
-    qsort(a->region_names, a->nregion_names, sizeof(*a->region_names), compare_strings);
+    if (a->nregion_names > 1) {
+        qsort(a->region_names, a->nregion_names, sizeof(*a->region_names), compare_strings);
+    }
     size_t kept = 0;
     for (size_t i = 0; i < a->nregion_names; i++) {
         if (kept && strcmp(a->region_names[kept - 1], a->region_names[i]) == 0) {

@@ -15,7 +15,9 @@ bool plan_missing_range(int64_t latest, int64_t *have, size_t nhave, int64_t *mi
     if (latest < 1) {
         return false;
     }
-    qsort(have, nhave, sizeof(*have), compare_numbers);
+    if (nhave > 1) {
+        qsort(have, nhave, sizeof(*have), compare_numbers);
+    }
     /* Smallest missing: walk up from 1 over the numbers present. */
     int64_t lo = 1;
     for (size_t i = 0; i < nhave && have[i] <= latest; i++) {

@@ -235,7 +235,9 @@ static void settle_tombstones(struct model *m)
     }
     m->ntombstones = kept;
     /* Scopes travel with their tombstone no further: finish never reads them again. */
-    qsort(m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstones);
+    if (m->ntombstones > 1) {
+        qsort(m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstones);
+    }
     kept = 0;
     for (size_t i = 0; i < m->ntombstones; i++) {
         if (kept && strcmp(m->tombstones[kept - 1].id, m->tombstones[i].id) == 0) {
@@ -254,12 +256,17 @@ static int compare_tombstone_id(const void *key, const void *elem)
 
 static struct model_tombstone *find_tombstone(struct model *m, const char *id)
 {
+    if (m->ntombstones == 0) {
+        return NULL; /* tombstones is NULL then, which bsearch may not be given */
+    }
     return bsearch(id, m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstone_id);
 }
 
 static enum lt_rc dedup_templates(struct model *m, struct lt_error *err)
 {
-    qsort(m->templates, m->ntemplates, sizeof(*m->templates), compare_templates);
+    if (m->ntemplates > 1) {
+        qsort(m->templates, m->ntemplates, sizeof(*m->templates), compare_templates);
+    }
     size_t kept = 0;
     for (size_t i = 0; i < m->ntemplates; i++) {
         struct model_item *it = &m->templates[i];
@@ -286,7 +293,9 @@ static enum lt_rc dedup_templates(struct model *m, struct lt_error *err)
 
 static void dedup_versions(struct model *m)
 {
-    qsort(m->versions, m->nversions, sizeof(*m->versions), compare_versions);
+    if (m->nversions > 1) {
+        qsort(m->versions, m->nversions, sizeof(*m->versions), compare_versions);
+    }
     size_t kept = 0;
     for (size_t i = 0; i < m->nversions; i++) {
         struct model_item *it = &m->versions[i];
@@ -447,7 +456,9 @@ static void dedup_tag_nodes(struct builder *b)
     struct table *t = &b->tag_rows;
     /* Same id may come with different key/value splits ("a:b" + "c" vs "a" + "b:c"):
        order by key too, so the kept one does not depend on input order. */
-    qsort(t->rows, t->n, sizeof(*t->rows), compare_rows_by_id);
+    if (t->n > 1) {
+        qsort(t->rows, t->n, sizeof(*t->rows), compare_rows_by_id);
+    }
     for (size_t i = 0; i < t->n; i++) {
         struct model_row *prev =
             b->nodes[SCHEMA_NODE_TAG].n
@@ -484,8 +495,10 @@ static void add_accounts(struct model *m, struct builder *b)
             table_push(&b->nodes[SCHEMA_NODE_ACCOUNT], (struct model_row){v});
         }
     }
-    qsort(b->nodes[SCHEMA_NODE_ACCOUNT].rows, b->nodes[SCHEMA_NODE_ACCOUNT].n,
-          sizeof(struct model_row), compare_rows_by_id);
+    if (b->nodes[SCHEMA_NODE_ACCOUNT].n > 1) {
+        qsort(b->nodes[SCHEMA_NODE_ACCOUNT].rows, b->nodes[SCHEMA_NODE_ACCOUNT].n,
+              sizeof(struct model_row), compare_rows_by_id);
+    }
 }
 
 static int compare_rels(const void *pa, const void *pb)
@@ -515,7 +528,9 @@ static void stable_sort_by_from(struct rel_table *t)
         tmp[i].rel = t->rels[i];
         tmp[i].index = i;
     }
-    qsort(tmp, t->n, sizeof(*tmp), compare_from_then_index);
+    if (t->n > 1) {
+        qsort(tmp, t->n, sizeof(*tmp), compare_from_then_index);
+    }
     for (size_t i = 0; i < t->n; i++) {
         t->rels[i] = tmp[i].rel;
     }
@@ -536,7 +551,9 @@ static void sort_rels(struct builder *b)
             stable_sort_by_from(t);
             continue;
         }
-        qsort(t->rels, t->n, sizeof(*t->rels), compare_rels);
+        if (t->n > 1) {
+            qsort(t->rels, t->n, sizeof(*t->rels), compare_rels);
+        }
         size_t kept = 0;
         for (size_t i = 0; i < t->n; i++) {
             if (kept && compare_rels(&t->rels[kept - 1], &t->rels[i]) == 0) {
@@ -561,7 +578,9 @@ enum lt_rc model_finish(struct model *m, struct lt_error *err)
     dedup_versions(m);
     enum lt_rc rc = join(m, &b, err);
     /* NoVersions tombstones were appended during the join: sort again. */
-    qsort(m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstones);
+    if (m->ntombstones > 1) {
+        qsort(m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstones);
+    }
     dedup_tag_nodes(&b);
     add_accounts(m, &b);
     sort_rels(&b);
