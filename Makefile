@@ -45,7 +45,7 @@ TEST_LIB_SRC := $(sort $(wildcard tests/lib/*.c))
 TEST_LIB_OBJ := $(TEST_LIB_SRC:tests/lib/%.c=$(B)/tests/lib/%.o)
 
 .PHONY: all check unit golden e2e lint lint-cypher golden-update bench clean install uninstall \
-	valgrind fuzz
+	valgrind fuzz check-sanitize
 
 all: $(B)/ltsnap
 
@@ -109,10 +109,23 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/fuzz $(FUZZ_SECONDS)
 
-valgrind: $(UNIT_BIN) $(B)/ltsnap
+# The whole suite (unit, golden, e2e, Cypher lint) built with AddressSanitizer (leaks included)
+# and UndefinedBehaviorSanitizer, in its own build directory. A sanitizer report ends the
+# process with status 99, which no test accepts (ltsnap's own statuses are 0-4).
+SAN_B ?= build-san
+SAN_ENV := ASAN_OPTIONS=exitcode=99:detect_leaks=1:strict_string_checks=1:check_initialization_order=1:detect_stack_use_after_return=1:verify_asan_link_order=0 \
+	UBSAN_OPTIONS=exitcode=99:halt_on_error=1:print_stacktrace=1 \
+	LSAN_OPTIONS=exitcode=99
+check-sanitize:
+	@$(SAN_ENV) $(MAKE) --no-print-directory B=$(SAN_B) SANITIZE=address,undefined check
+
+# Unit, golden and end-to-end tests with every ltsnap and test program under valgrind memcheck:
+# any error or definite/indirect leak fails the test (tests/lib/valgrind holds the options).
+valgrind: all $(UNIT_BIN) $(B)/tests/inject.so
 	@LT_VALGRIND=1 tests/lib/run-unit $(UNIT_BIN)
 	@LT_VALGRIND=1 tests/golden/run
 	@LT_VALGRIND=1 tests/golden/diff/run
+	@LT_VALGRIND=1 tests/e2e/run
 
 install: $(B)/ltsnap
 	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)/templates" "$(DESTDIR)$(MANDIR)/man1"
@@ -133,6 +146,6 @@ uninstall:
 	done
 
 clean:
-	rm -rf build
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(B)/obj/main.d $(UNIT_BIN:=.d)

@@ -11,7 +11,7 @@ for sig in TERM INT; do
     "$LTSNAP" fetch --endpoint-url "$FAKE_URL" --region us-east-1 --out "$T/snap" \
         >"$T/stdout" 2>"$T/stderr" &
     pid=$!
-    sleep 1
+    check "SIG$sig: sent mid-run" wait_in_flight "$pid"
     kill -"$sig" "$pid"
     wait "$pid"
     st=$?
