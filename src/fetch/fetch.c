@@ -682,6 +682,7 @@ static enum lt_rc account_prepare(struct account_run *a, struct lt_error *err)
     LT_TRY(settings_resolve(a->cfg->env, a->cfg->files, a->profile, &a->settings, err));
     a->http.max_concurrency = a->cfg->concurrency;
     a->http.ca_bundle = a->settings.ca_bundle;
+    a->http.timeout_ms = a->cfg->timeout_ms;
     struct creds_context ctx = {
         .env = a->cfg->env,
         .files = a->cfg->files,
