@@ -6,6 +6,9 @@
 #include "model/schema.h"
 #include "write/esc_csv.h"
 
+/* Bytes of a row's id quoted in a message about the row. */
+#define ROW_LABEL_ID_MAX 200
+
 /* One CSV file being written: rows accumulate in line, which is flushed per row. */
 struct csv_file {
     struct fsx_writer w;
@@ -153,14 +156,33 @@ static enum lt_rc node_header(struct csv_file *f, const struct schema_node *n, s
     return rc == LT_OK ? end_line(f, n->file, err) : rc;
 }
 
+/*
+ * "Label 'id'", naming a row in messages. Ids are as long as the data makes
+ * them (a tag's is its key and value): a long one is cut, at a character
+ * boundary, and marked with "...", so naming a row can never fail it.
+ */
+static enum lt_rc row_label(struct buf *what, const char *label, const struct model_value *id)
+{
+    size_t n = id->len;
+    const char *more = "";
+    if (n > ROW_LABEL_ID_MAX) {
+        n = ROW_LABEL_ID_MAX;
+        while (n > 0 && ((unsigned char)id->str[n] & 0xC0) == 0x80) {
+            n--; /* not inside a UTF-8 sequence */
+        }
+        more = "...";
+    }
+    return buf_printf(what, "%s '%.*s%s'", label, (int)n, id->str, more);
+}
+
 static enum lt_rc node_row(struct csv_file *f, const struct schema_node *n,
                            const struct model_row *row, struct lt_error *err)
 {
     const char *labels[2] = {n->label, n->extra_label};
     struct buf what = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_printf(&what, "%s '%s'", n->label, row->values[0].str);
+    enum lt_rc rc = row_label(&what, n->label, &row->values[0]);
     if (rc != LT_OK) {
-        return lt_fail(err, LT_E_LIMIT, "%s: id too long", n->file);
+        return lt_fail(err, LT_E_INTERNAL, "%s: cannot name a row", n->file);
     }
     rc = add_value(f, &n->props[0], &row->values[0], buf_str(&what), err);
     if (rc == LT_OK) {

@@ -532,6 +532,68 @@ static void check_set(const char *name, const char *const *files, size_t n, cons
     mem_free(dir);
 }
 
+/*
+ * Regression: a tag's node id is its key and value, so a 100 KB value made
+ * an id longer than the buffer naming the row in messages, and writing
+ * failed ("nodes-aws-tag.csv: id too long"). The value must read back whole.
+ */
+static void check_long_tag(const char *outdir)
+{
+    tap_note("a tag value of 100 KB");
+    struct buf value = BUF_INIT(BUF_MAX_LARGE);
+    for (size_t i = 0; i < 100000 / 10; i++) {
+        EXPECT_OK(buf_adds(&value, "\\u00e9;'\\\\\\\"x\\n//")); /* JSON text: 10 bytes decoded */
+    }
+    struct buf page = BUF_INIT(BUF_MAX_LARGE);
+    EXPECT_OK(
+        buf_printf(&page,
+                   "{\"LaunchTemplates\": [{\"LaunchTemplateId\": \"lt-0123456789abcdef0\", "
+                   "\"LaunchTemplateName\": \"long-tag\", \"DefaultVersionNumber\": 1, "
+                   "\"LatestVersionNumber\": 1, \"Tags\": [{\"Key\": \"k\", \"Value\": \"%s\"}]}]}",
+                   buf_str(&value)));
+    struct model m;
+    model_init(&m, NULL);
+    size_t scope = model_scope(&m, ACCOUNT, REGION);
+    struct ec2_page pg = EC2_PAGE_INIT;
+    struct aws_service_error svc = {NULL, NULL, NULL};
+    struct lt_error err = LT_ERROR_INIT;
+    EXPECT_OK(ec2_page_parse(buf_str(&page), page.len, EC2_PAGE_ACCEPT_ANY, &pg, &svc, &err));
+    EXPECT_OK(model_add_templates(&m, scope, ec2_page_items(&pg), &err));
+    static const char version[] =
+        "{\"LaunchTemplateVersions\": [{\"LaunchTemplateId\": \"lt-0123456789abcdef0\", "
+        "\"VersionNumber\": 1, \"DefaultVersion\": true}]}";
+    struct ec2_page vp = EC2_PAGE_INIT;
+    EXPECT_OK(ec2_page_parse(version, strlen(version), EC2_PAGE_ACCEPT_ANY, &vp, &svc, &err));
+    EXPECT_OK(model_add_versions(&m, scope, ec2_page_items(&vp), &err));
+    ec2_page_release(&vp);
+    model_scope_set_status(&m, scope, MODEL_SCOPE_COMPLETE, NULL);
+    EXPECT_OK(model_finish(&m, &err));
+    char *dir = testfs_join(outdir, "long-tag");
+    struct snapshot_options so = {
+        dir, {"templates", false, 0}, {"convert", false, 0, false, 0, false}};
+    EXPECT_OK(snapshot_write(&m, &so, &err));
+    if (err.code) {
+        tap_note("%s", lt_error_message(&err));
+    }
+    const cJSON *tags = json_get_array(ec2_page_items(&pg)->child, "Tags");
+    const char *want = json_get_string(tags ? tags->child : NULL, "Value");
+    EXPECT(want && strlen(want) == 100000);
+    struct csv_table t;
+    read_csv(testfs_path(dir, "nodes-aws-tag.csv"), &t);
+    EXPECT_INT(t.nrows, 2);
+    if (t.nrows == 2 && want) {
+        EXPECT_STR(t.rows[1][3], want);
+    }
+    free_csv(&t);
+    ec2_page_release(&pg);
+    aws_service_error_release(&svc);
+    lt_error_release(&err);
+    model_release(&m);
+    mem_free(dir);
+    buf_release(&page);
+    buf_release(&value);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -555,6 +617,7 @@ int main(int argc, char **argv)
     check_set("basic", basic, LT_ARRAY_SIZE(basic), out);
     check_set("full-data", full, LT_ARRAY_SIZE(full), out);
     check_set("hostile", hostile, LT_ARRAY_SIZE(hostile), out);
+    check_long_tag(out);
     mem_free(out);
     return tap_done();
 }
