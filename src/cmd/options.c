@@ -99,7 +99,9 @@ enum lt_rc cmd_parse_options(int argc, char **argv, const struct option *own, si
 {
     size_t nshared = LT_ARRAY_SIZE(shared_options);
     struct option *all = mem_calloc(nown + nshared + 1, sizeof(*all));
-    memcpy(all, own, nown * sizeof(*own));
+    if (nown > 0) {
+        memcpy(all, own, nown * sizeof(*own)); /* own may be NULL when there are none */
+    }
     memcpy(all + nown, shared_options, sizeof(shared_options));
     memset(out, 0, sizeof(*out));
     out->out = "snapshot";
