@@ -143,11 +143,18 @@ except (KeyError, IndexError):
 PYEOF
 }
 
-# wait_in_flight PID: waits until the fake is answering a request (so process PID, the client,
-# is past its start-up and mid-run), at most 60 s; false if PID ended or time ran out first.
-wait_in_flight() {
+# fake_arrived: how many API requests have reached the fake (answered or being answered).
+fake_arrived() {
+    fake_stat 's["total_requests"] + s["in_flight"]'
+}
+
+# wait_request PID BASE: waits until more than BASE requests (fake_arrived before the client
+# PID started) have reached the fake - so the client is past its start-up and mid-run - at
+# most 60 s; false if PID ended or time ran out first. (A count of requests in flight would
+# also see the previous client's last one.)
+wait_request() {
     tries=0
-    while [ "$(fake_stat 's["in_flight"]')" -lt 1 ]; do
+    while [ "$(fake_arrived)" -le "$2" ]; do
         tries=$((tries + 1))
         if [ "$tries" -gt 600 ] || ! kill -0 "$1" 2>/dev/null; then
             return 1

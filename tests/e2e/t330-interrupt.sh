@@ -8,10 +8,11 @@ cp -r "$T/snap" "$T/before"
 stop_fake
 start_fake fixtures/fake/e2e.json --fault latency:300
 for sig in TERM INT; do
+    base=$(fake_arrived)
     "$LTSNAP" fetch --endpoint-url "$FAKE_URL" --region us-east-1 --out "$T/snap" \
         >"$T/stdout" 2>"$T/stderr" &
     pid=$!
-    check "SIG$sig: sent mid-run" wait_in_flight "$pid"
+    check "SIG$sig: sent mid-run" wait_request "$pid" "$base"
     kill -"$sig" "$pid"
     wait "$pid"
     st=$?
