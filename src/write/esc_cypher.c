@@ -142,12 +142,16 @@ bool esc_cypher_is_plain_name(const char *name)
 
 enum lt_rc esc_cypher_string_list(struct buf *out, const char *const *items, size_t n)
 {
-    LT_TRY(buf_addc(out, '['));
-    for (size_t i = 0; i < n; i++) {
-        LT_TRY(buf_adds(out, i ? ", " : ""));
-        LT_TRY(esc_cypher_string(out, items[i], strlen(items[i])));
+    size_t start = out->len;
+    enum lt_rc rc = buf_addc(out, '[');
+    for (size_t i = 0; rc == LT_OK && i < n; i++) {
+        rc = buf_adds(out, i ? ", " : "");
+        rc = rc == LT_OK ? esc_cypher_string(out, items[i], strlen(items[i])) : rc;
     }
-    return buf_addc(out, ']');
+    if (rc == LT_E_INPUT) {
+        buf_truncate(out, start); /* a refused element: nothing appended, as for a string */
+    }
+    return rc == LT_OK ? buf_addc(out, ']') : rc;
 }
 
 enum lt_rc esc_cypher_map_key(struct buf *out, bool first, const char *name)

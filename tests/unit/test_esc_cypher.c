@@ -383,6 +383,11 @@ static void test_lists_and_maps(void)
     EXPECT_OK(esc_cypher_map_end(&w));
     EXPECT_STR(buf_str(&w), "{ids: ['sg-1', 'a\\'b', 'line\\nbreak'], none: []}");
     EXPECT_INT(esc_cypher_map_key(&w, false, "not plain"), LT_E_INTERNAL);
+    /* Regression (fuzz_esc_cypher): a refused element leaves nothing behind, not "['sg-1', ". */
+    static const char *const bad[] = {"sg-1", "\x80"};
+    size_t before = w.len;
+    EXPECT_INT(esc_cypher_string_list(&w, bad, 2), LT_E_INPUT);
+    EXPECT_INT(w.len, before);
 
     struct esc_cypher_reader r;
     struct buf out = BUF_INIT(BUF_MAX_SMALL);
