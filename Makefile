@@ -24,9 +24,14 @@ LIBS := $(PKG_LIBS) -lcsv -lm
 ALL_CPPFLAGS := -Isrc -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 ALL_CFLAGS := $(WARNINGS) $(PKG_CFLAGS) $(CFLAGS)
 
+# make install: the binary, the Cypher templates and ltsnap(1). An installed ltsnap finds its
+# templates in ../share/ltsnap/templates beside the executable, so BINDIR and DATADIR keep that
+# relation unless LTSNAP_TEMPLATES or --templates will name the templates at run time.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/ltsnap
+MANDIR ?= $(PREFIX)/share/man
+TEMPLATES := $(sort $(wildcard templates/*.cypher))
 
 # B: output directory. LIB_FILTER: pattern(s) restricting which library sources
 # are built (for working on one module while others are unfinished).
@@ -40,7 +45,7 @@ TEST_LIB_SRC := $(sort $(wildcard tests/lib/*.c))
 TEST_LIB_OBJ := $(TEST_LIB_SRC:tests/lib/%.c=$(B)/tests/lib/%.o)
 
 .PHONY: all check unit golden e2e lint lint-cypher golden-update bench clean install uninstall \
-	valgrind fuzz
+	valgrind fuzz check-sanitize
 
 all: $(B)/ltsnap
 
@@ -69,6 +74,7 @@ unit: $(UNIT_BIN)
 
 golden: $(B)/ltsnap
 	@tests/golden/run
+	@tests/golden/diff/run
 
 # The fault-injection shim used by the e2e tests (never linked into ltsnap).
 $(B)/tests/inject.so: tests/inject/inject.c
@@ -91,6 +97,7 @@ check: all $(UNIT_BIN) $(B)/tests/inject.so
 
 golden-update: $(B)/ltsnap
 	@tests/golden/run --update
+	@tests/golden/diff/run --update
 
 lint:
 	@scripts/lint
@@ -103,20 +110,43 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/fuzz $(FUZZ_SECONDS)
 
-valgrind: $(UNIT_BIN) $(B)/ltsnap
+# The whole suite (unit, golden, e2e, Cypher lint) built with AddressSanitizer (leaks included)
+# and UndefinedBehaviorSanitizer, in its own build directory. A sanitizer report ends the
+# process with status 99, which no test accepts (ltsnap's own statuses are 0-4).
+SAN_B ?= build-san
+SAN_ENV := ASAN_OPTIONS=exitcode=99:detect_leaks=1:strict_string_checks=1:check_initialization_order=1:detect_stack_use_after_return=1:verify_asan_link_order=0 \
+	UBSAN_OPTIONS=exitcode=99:halt_on_error=1:print_stacktrace=1 \
+	LSAN_OPTIONS=exitcode=99
+check-sanitize:
+	@$(SAN_ENV) $(MAKE) --no-print-directory B=$(SAN_B) SANITIZE=address,undefined check
+
+# Unit, golden and end-to-end tests with every ltsnap and test program under valgrind memcheck:
+# any error or definite/indirect leak fails the test (tests/lib/valgrind holds the options).
+valgrind: all $(UNIT_BIN) $(B)/tests/inject.so
 	@LT_VALGRIND=1 tests/lib/run-unit $(UNIT_BIN)
 	@LT_VALGRIND=1 tests/golden/run
+	@LT_VALGRIND=1 tests/golden/diff/run
+	@LT_VALGRIND=1 tests/e2e/run
 
 install: $(B)/ltsnap
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates
-	install -m 755 $(B)/ltsnap $(DESTDIR)$(BINDIR)/ltsnap
-	install -m 644 templates/*.cypher $(DESTDIR)$(DATADIR)/templates/
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)/templates" "$(DESTDIR)$(MANDIR)/man1"
+	install -m 755 $(B)/ltsnap "$(DESTDIR)$(BINDIR)/ltsnap"
+	install -m 644 $(TEMPLATES) "$(DESTDIR)$(DATADIR)/templates/"
+	install -m 644 docs/ltsnap.1 "$(DESTDIR)$(MANDIR)/man1/ltsnap.1"
+ifneq ($(abspath $(BINDIR)/../share/ltsnap),$(abspath $(DATADIR)))
+	@echo "note: ltsnap looks for its templates in $(abspath $(BINDIR)/../share/ltsnap)/templates;"
+	@echo "note: set LTSNAP_TEMPLATES=$(DATADIR)/templates (or pass --templates) to use these"
+endif
 
+# Removes what install put there, then share/ltsnap's directories if that left them empty.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ltsnap
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f "$(DESTDIR)$(BINDIR)/ltsnap" "$(DESTDIR)$(MANDIR)/man1/ltsnap.1"
+	rm -f $(addprefix "$(DESTDIR)$(DATADIR)/templates/,$(addsuffix ",$(notdir $(TEMPLATES))))
+	@for d in "$(DESTDIR)$(DATADIR)/templates" "$(DESTDIR)$(DATADIR)"; do \
+		if [ -d "$$d" ] && [ -z "$$(ls -A "$$d")" ]; then echo "rmdir $$d"; rmdir "$$d" || exit 1; fi; \
+	done
 
 clean:
-	rm -rf build
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(B)/obj/main.d $(UNIT_BIN:=.d)

@@ -25,8 +25,11 @@ static const struct command {
     cmd_fn *fn;
     const char *summary;
 } commands[] = {
+    {"audit", cmd_audit, "check a snapshot's launch templates against audit rules, offline"},
     {"convert", cmd_convert, "write a snapshot from saved EC2 responses (XML or AWS CLI JSON)"},
     {"fetch", cmd_fetch, "fetch launch templates and versions from AWS and write a snapshot"},
+    {"verify", cmd_verify, "check a snapshot against its manifest, its schema and itself"},
+    {"diff", cmd_diff, "what changed between two snapshots (text, JSON or a Cypher delta)"},
 };
 
 static void print_help(void)
@@ -41,7 +44,8 @@ static void print_help(void)
     for (size_t i = 0; i < LT_ARRAY_SIZE(commands); i++) {
         fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
     }
-    fputs("\n'ltsnap <command> --help' describes a command.\n\n"
+    fputs("\n'ltsnap <command> --help' describes a command; the manual page ltsnap(1)\n"
+          "describes everything.\n\n"
           "exit status: 0 success; 1 error, nothing written or replaced; 2 usage error;\n"
           "3 snapshot written but incomplete (manifest.json says which regions failed);\n"
           "4 the check found something (verify, diff --exit-code, audit --fail-on).\n",

@@ -38,6 +38,8 @@ their signature was verified):
                             (drop, truncate, cut-xml: the request is still processed - a
                             state-changing fault it triggers happens - only the answer is lost)
   latency:MS[:SEL]          sleep MS milliseconds before answering (default SEL *)
+  slow:SEL:MS:COUNT         sleep MS milliseconds, then answer normally: a counted latency, for
+                            a response that comes after the client's timeout
   expire-token:N            the N-th request carrying a NextToken (all actions, counted from
                             start or the last fault reset) gets 400 InvalidPaginationToken
 
@@ -54,6 +56,9 @@ the change from its next request on):
   add-version-after-list:LTID       add a version (new latest; default unchanged) after that page
   create-after-list:REGION[:ACCOUNT] create a template after the first DescribeLaunchTemplates
                                     page served in REGION (account default: the first account)
+  delete-after:SEL:LTID[:NTH]       delete the template after the NTH (default 1) successful
+                                    answer to a request matching SEL (any action, EC2 or STS):
+                                    a deletion at any point of a client's run
 
 Behaviour switches:
   dup-latest-default        all-templates DescribeLaunchTemplateVersions returns a template
@@ -80,7 +85,8 @@ ERROR_STATUS = {
     "IDPRejectedClaim": 403, "DryRunOperation": 412, "MissingAuthenticationToken": 401,
 }
 
-PER_REQUEST = ("throttle", "status", "error", "deny", "drop", "truncate", "cut-xml")
+PER_REQUEST = ("throttle", "status", "error", "deny", "drop", "truncate", "cut-xml",
+               "slow")
 SWITCHES = ("dup-latest-default", "empty-last-page", "imds-v2-disabled")
 
 
@@ -192,6 +198,10 @@ def parse(spec):
         f.arg = _int_arg(args[0], spec, "MS", 0)
         if len(args) == 2:
             f.action, f.region = _sel(args[1], spec)
+    elif kind == "slow":
+        _parse_slow(f, args, spec)
+    elif kind == "delete-after":
+        _parse_delete_after(f, args, spec)
     elif kind == "expire-token":
         need(1, 1, "expire-token:N")
         f.arg = _int_arg(args[0], spec, "N", 1)
@@ -234,6 +244,25 @@ def parse(spec):
     else:
         raise FaultSpecError("%s: unknown fault kind %r (see --help)" % (spec, kind))
     return f
+
+
+def _parse_slow(f, args, spec):
+    if len(args) != 3:
+        raise FaultSpecError("%s: usage slow:SEL:MS:COUNT" % spec)
+    f.action, f.region = _sel(args[0], spec)
+    f.arg = _int_arg(args[1], spec, "MS", 0)
+    f.count, f.start = _count(args[2], spec)
+
+
+def _parse_delete_after(f, args, spec):
+    if len(args) not in (2, 3):
+        raise FaultSpecError("%s: usage delete-after:SEL:LTID[:NTH]" % spec)
+    f.action, f.region = _sel(args[0], spec)
+    if not _LTID_RE.match(args[1]):
+        raise FaultSpecError("%s: %r is not a launch template id" % (spec, args[1]))
+    f.arg = args[1]
+    f.start = _int_arg(args[2], spec, "NTH", 1) if len(args) == 3 else 1
+    f.count = 1
 
 
 class FaultSet:

@@ -190,7 +190,27 @@ class App:
         if f is not None:
             self.stats.fault(f.kind)
             info.fault = f.kind
+            if f.kind == "slow":  # a counted delay, then the normal answer
+                return latency + f.arg, None
         return latency, f
+
+    def delete_after(self, info):
+        """Under the lock, after a successful answer was computed: the delete-after faults
+        whose NTH matching answer this is delete their template (wherever it lives)."""
+        for f in self.faults.of_kind("delete-after"):
+            if f.fired or not f.matches(info.action, info.region):
+                continue
+            f.seen += 1
+            if f.seen < f.start:
+                continue
+            f.fired += 1
+            self.stats.fault(f.kind)
+            for account in self.world.accounts.values():
+                for store in account.regions.values():
+                    t = store.by_id(f.arg)
+                    if t is not None:
+                        store.delete(t)
+                        self.stats.bump("templates_deleted")
 
     # -- Query API (EC2 and STS) -----------------------------------------------------------
 
@@ -243,6 +263,7 @@ class App:
                     body = self._ec2(req, info, params, principal, rid)
                 else:
                     body = self._sts(req, info, params, principal, rid)
+                self.delete_after(info)
             ctype = "text/xml;charset=UTF-8" if service == "ec2" else "text/xml"
             resp = Response(200, body, [("Content-Type", ctype), ("x-amzn-RequestId", rid)])
         except ApiError as e:

@@ -75,11 +75,20 @@ static enum lt_rc creds_container_auth(const struct aws_env *env, struct buf *au
     return LT_OK;
 }
 
-static enum lt_rc creds_container_fetch(struct creds_request *rq, const char *url, const char *auth,
-                                        struct aws_credentials *out, struct lt_error *err)
+enum lt_rc creds_container_parse(const char *text, size_t len, struct aws_credentials *out,
+                                 struct lt_error *err)
 {
     static const struct creds_json_keys keys = {
         "AccessKeyId", "SecretAccessKey", "Token", true, "Expiration", true, false};
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    enum lt_rc rc = creds_from_json(doc, &keys, out, err);
+    creds_json_delete_secret(doc);
+    return rc;
+}
+
+static enum lt_rc creds_container_fetch(struct creds_request *rq, const char *url, const char *auth,
+                                        struct aws_credentials *out, struct lt_error *err)
+{
     struct http_header headers[] = {{"Accept", "application/json"}, {"Authorization", auth}};
     struct http_call call;
     enum lt_rc rc = creds_http(rq, "GET", url, headers, *auth ? 2 : 1, CREDS_CONTAINER_TIMEOUT_MS,
@@ -87,9 +96,7 @@ static enum lt_rc creds_container_fetch(struct creds_request *rq, const char *ur
     if (rc != LT_OK) {
         rc = lt_fail(err, LT_E_CREDS, "%s", lt_error_message(&call.err));
     } else {
-        cJSON *doc = cJSON_ParseWithLength(buf_str(&call.response), call.response.len);
-        rc = creds_from_json(doc, &keys, out, err);
-        creds_json_delete_secret(doc);
+        rc = creds_container_parse(buf_str(&call.response), call.response.len, out, err);
     }
     buf_release_secret(&call.response);
     http_call_release(&call);

@@ -210,11 +210,26 @@ static enum lt_rc creds_imds_role(struct creds_imds *im, struct buf *role, bool 
     return rc;
 }
 
-static enum lt_rc creds_imds_fetch(struct creds_imds *im, const char *role,
-                                   struct aws_credentials *out, struct lt_error *err)
+enum lt_rc creds_imds_parse(const char *text, size_t len, struct aws_credentials *out,
+                            struct lt_error *err)
 {
     static const struct creds_json_keys keys = {
         "AccessKeyId", "SecretAccessKey", "Token", true, "Expiration", true, false};
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    const char *code = json_get_string(doc, "Code");
+    enum lt_rc rc;
+    if (code && strcmp(code, "Success") != 0) {
+        rc = lt_fail(err, LT_E_CREDS, "the reply's Code is '%s'", code);
+    } else {
+        rc = creds_from_json(doc, &keys, out, err);
+    }
+    creds_json_delete_secret(doc);
+    return rc;
+}
+
+static enum lt_rc creds_imds_fetch(struct creds_imds *im, const char *role,
+                                   struct aws_credentials *out, struct lt_error *err)
+{
     struct buf path = BUF_INIT(BUF_MAX_SMALL);
     struct buf encoded = BUF_INIT(BUF_MAX_SMALL);
     LT_TRY(sigv4_uri_encode(&encoded, role, strlen(role)));
@@ -224,14 +239,7 @@ static enum lt_rc creds_imds_fetch(struct creds_imds *im, const char *role,
     if (rc != LT_OK && err->code == LT_OK) {
         rc = lt_fail(err, LT_E_CREDS, "%s", lt_error_message(&call.err));
     } else if (rc == LT_OK) {
-        cJSON *doc = cJSON_ParseWithLength(buf_str(&call.response), call.response.len);
-        const char *code = json_get_string(doc, "Code");
-        if (code && strcmp(code, "Success") != 0) {
-            rc = lt_fail(err, LT_E_CREDS, "the reply's Code is '%s'", code);
-        } else {
-            rc = creds_from_json(doc, &keys, out, err);
-        }
-        creds_json_delete_secret(doc);
+        rc = creds_imds_parse(buf_str(&call.response), call.response.len, out, err);
     }
     buf_release_secret(&call.response);
     http_call_release(&call);

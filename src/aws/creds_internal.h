@@ -101,6 +101,30 @@ LT_MUST_CHECK enum lt_rc creds_from_json(const cJSON *obj, const struct creds_js
 void creds_json_delete_secret(cJSON *tree);
 
 /*
+ * The pure readers of the credential documents the sources receive, one per
+ * source file (and fuzzed together by tests/fuzz/fuzz_creds_json.c): text
+ * is len bytes (need not be NUL-terminated; anything at all) of what the
+ * command printed or the endpoint answered. On LT_OK out holds the
+ * credentials (out->access_key_id set); otherwise LT_E_CREDS with a message
+ * naming the key at fault - never a value - and out is untouched. Secrets
+ * met on the way are registered with log_add_secret() either way.
+ * - process: Version 1, AccessKeyId, SecretAccessKey, SessionToken
+ *   (optional), Expiration (optional, ISO-8601);
+ * - container: AccessKeyId, SecretAccessKey, Token, Expiration (ISO-8601);
+ * - imds: the same, and Code, when present, must be "Success";
+ * - sso: {"roleCredentials": {accessKeyId, secretAccessKey, sessionToken,
+ *   expiration (epoch milliseconds)}}.
+ */
+LT_MUST_CHECK enum lt_rc creds_process_parse(const char *text, size_t len,
+                                             struct aws_credentials *out, struct lt_error *err);
+LT_MUST_CHECK enum lt_rc creds_container_parse(const char *text, size_t len,
+                                               struct aws_credentials *out, struct lt_error *err);
+LT_MUST_CHECK enum lt_rc creds_imds_parse(const char *text, size_t len, struct aws_credentials *out,
+                                          struct lt_error *err);
+LT_MUST_CHECK enum lt_rc creds_sso_parse(const char *text, size_t len, struct aws_credentials *out,
+                                         struct lt_error *err);
+
+/*
  * Runs an unsigned request for a credential source (IMDS, container, SSO).
  * timeout_ms applies to connecting and to the whole exchange; attempts >= 1.
  * The caller releases call (http_call_release; buf_release_secret on

@@ -203,12 +203,12 @@ static enum lt_rc creds_proc_outcome(const struct creds_request *rq, struct cred
     return rc;
 }
 
-static enum lt_rc creds_proc_parse(const struct creds_request *rq, const struct buf *out,
-                                   struct aws_credentials *creds, struct lt_error *err)
+enum lt_rc creds_process_parse(const char *text, size_t len, struct aws_credentials *out,
+                               struct lt_error *err)
 {
     static const struct creds_json_keys keys = {
         "AccessKeyId", "SecretAccessKey", "SessionToken", false, "Expiration", false, false};
-    cJSON *doc = cJSON_ParseWithLength(buf_str(out), out->len);
+    cJSON *doc = cJSON_ParseWithLength(text, len);
     int64_t version = 0;
     enum lt_rc rc = LT_OK;
     if (!cJSON_IsObject(doc)) {
@@ -216,9 +216,16 @@ static enum lt_rc creds_proc_parse(const struct creds_request *rq, const struct 
     } else if (!json_get_int64(doc, "Version", &version) || version != 1) {
         rc = lt_fail(err, LT_E_CREDS, "the output's Version is not 1");
     } else {
-        rc = creds_from_json(doc, &keys, creds, err);
+        rc = creds_from_json(doc, &keys, out, err);
     }
     creds_json_delete_secret(doc);
+    return rc;
+}
+
+static enum lt_rc creds_proc_parse(const struct creds_request *rq, const struct buf *out,
+                                   struct aws_credentials *creds, struct lt_error *err)
+{
+    enum lt_rc rc = creds_process_parse(buf_str(out), out->len, creds, err);
     if (rc != LT_OK) {
         lt_error_prefix(err, "credential_process of profile '%s'", rq->profile);
     }

@@ -165,12 +165,21 @@ static enum lt_rc creds_sso_url(const struct creds_request *rq, const struct cre
     return sigv4_uri_encode(url, c->account, strlen(c->account));
 }
 
+enum lt_rc creds_sso_parse(const char *text, size_t len, struct aws_credentials *out,
+                           struct lt_error *err)
+{
+    static const struct creds_json_keys keys = {
+        "accessKeyId", "secretAccessKey", "sessionToken", true, "expiration", true, true};
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    enum lt_rc rc = creds_from_json(json_get_object(doc, "roleCredentials"), &keys, out, err);
+    creds_json_delete_secret(doc);
+    return rc;
+}
+
 static enum lt_rc creds_sso_fetch(struct creds_request *rq, const struct creds_sso_config *c,
                                   const char *token, struct aws_credentials *out,
                                   struct lt_error *err)
 {
-    static const struct creds_json_keys keys = {
-        "accessKeyId", "secretAccessKey", "sessionToken", true, "expiration", true, true};
     struct buf url = BUF_INIT(BUF_MAX_SMALL);
     LT_TRY(creds_sso_url(rq, c, &url, err));
     struct http_header headers[] = {{"x-amz-sso_bearer_token", token},
@@ -186,9 +195,7 @@ static enum lt_rc creds_sso_fetch(struct creds_request *rq, const struct creds_s
         rc = lt_fail(err, rc == LT_E_AWS ? LT_E_CREDS : rc, "SSO GetRoleCredentials at '%s': %s",
                      buf_str(&url), lt_error_message(&call.err));
     } else {
-        cJSON *doc = cJSON_ParseWithLength(buf_str(&call.response), call.response.len);
-        rc = creds_from_json(json_get_object(doc, "roleCredentials"), &keys, out, err);
-        creds_json_delete_secret(doc);
+        rc = creds_sso_parse(buf_str(&call.response), call.response.len, out, err);
         if (rc != LT_OK) {
             lt_error_prefix(err, "SSO GetRoleCredentials at '%s'", buf_str(&url));
         }

@@ -50,7 +50,7 @@ const struct shape_member *shape_member_by_xml_name(const struct shape_model *m,
                                                     const struct shape *s, const char *xml_name)
 {
     LT_UNUSED(m);
-    if (s->type != SHAPE_STRUCTURE) {
+    if (s->type != SHAPE_STRUCTURE || s->nmembers == 0) {
         return NULL;
     }
     return bsearch(xml_name, s->members, s->nmembers, sizeof(*s->members), compare_member_xml_name);

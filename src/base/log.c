@@ -163,6 +163,25 @@ static void add_escaped_byte(struct buf *b, unsigned char c)
     }
 }
 
+/*
+ * Characters that are invisible yet change how a line reads, escaped like
+ * controls: U+0080..U+009F (terminals may read them as controls; U+009B is
+ * CSI), the line and paragraph separators U+2028/U+2029 (a line break to
+ * some editors and viewers), and the bidirectional embeddings, overrides and
+ * isolates U+202A..U+202E, U+2066..U+2069 (they reorder what follows: a name
+ * could make the rest of a report line read backwards).
+ */
+static bool is_invisible_control(const char *s, size_t seq)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (seq == 2) {
+        return u[0] == 0xC2 && u[1] <= 0x9F;
+    }
+    return seq == 3 && u[0] == 0xE2 &&
+           ((u[1] == 0x80 && u[2] >= 0xA8 && u[2] <= 0xAE) ||
+            (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9));
+}
+
 /* Appends msg escaped and redacted; stops quietly when the line limit is reached. */
 static void render(struct buf *b, const char *msg)
 {
@@ -199,6 +218,13 @@ static void render(struct buf *b, const char *msg)
         if (seq == 0) {
             add_escaped_byte(b, c);
             i++;
+            continue;
+        }
+        if (is_invisible_control(msg + i, seq)) {
+            for (size_t j = 0; j < seq; j++) {
+                add_escaped_byte(b, (unsigned char)msg[i + j]);
+            }
+            i += seq;
             continue;
         }
         put(b, msg + i, seq);

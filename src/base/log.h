@@ -5,7 +5,8 @@
  *       redaction of secrets.
  * May call: buf, utf8, mem.
  *
- * Every message is one line: control characters and invalid UTF-8 in the
+ * Every message is one line: control characters (C0, DEL and the C1 range
+ * U+0080-U+009F, each of whose UTF-8 bytes is written) and invalid UTF-8 in the
  * formatted text are written as \n, \t, \xHH, so a value from a file or a
  * server (a template name, an error message) can neither forge a second log
  * line nor move the terminal cursor.

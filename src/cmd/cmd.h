@@ -32,8 +32,19 @@ enum cmd_outcome {
 
 typedef enum lt_rc cmd_fn(int argc, char **argv, enum cmd_outcome *outcome, struct lt_error *err);
 
+cmd_fn cmd_audit;
 cmd_fn cmd_convert;
 cmd_fn cmd_fetch;
+cmd_fn cmd_verify;
+cmd_fn cmd_diff;
+
+/* Shared options a command was given (struct cmd_output.given). */
+enum {
+    CMD_GIVEN_OUT = 1 << 0,
+    CMD_GIVEN_UPDATE_TAG = 1 << 1,
+    CMD_GIVEN_USER_DATA = 1 << 2,
+    CMD_GIVEN_TEMPLATES = 1 << 3,
+};
 
 /* The options every command that writes a snapshot takes. */
 struct cmd_output {
@@ -43,6 +54,7 @@ struct cmd_output {
     bool include_user_data; /* --include-user-data */
     const char *templates;  /* --templates DIR or NULL */
     bool help;              /* -h / --help: print the usage and do nothing else */
+    unsigned given;         /* CMD_GIVEN_* of the shared options on the command line */
 };
 
 /* A command's own option: opt is its getopt value, arg its argument or NULL. */
@@ -58,6 +70,24 @@ LT_MUST_CHECK enum lt_rc cmd_parse_options(int argc, char **argv, const struct o
                                            size_t nown, cmd_take_option *take, void *ctx,
                                            struct cmd_output *out, int *first_operand,
                                            struct lt_error *err);
+
+/*
+ * LT_E_USAGE naming the first shared option given that `command` does not
+ * take (allowed: CMD_GIVEN_* it takes). For commands that read snapshots.
+ */
+LT_MUST_CHECK enum lt_rc cmd_only_options(const struct cmd_output *o, unsigned allowed,
+                                          const char *command, struct lt_error *err);
+
+/*
+ * The Cypher templates directory: flag (--templates DIR) when given, else
+ * $LTSNAP_TEMPLATES, else the templates beside the executable (a build in
+ * a source checkout) or installed with it. LT_E_USAGE when none is found.
+ */
+LT_MUST_CHECK enum lt_rc cmd_templates_dir(const char *flag, struct buf *out, struct lt_error *err);
+
+/* Writes a report to stdout and flushes it; LT_E_IO when stdout refuses (a full disk, a closed
+ * pipe). */
+LT_MUST_CHECK enum lt_rc cmd_write_stdout(const char *text, size_t len, struct lt_error *err);
 
 /* Parses a decimal integer in [min, max] given to option `name`. */
 LT_MUST_CHECK enum lt_rc cmd_parse_int(const char *name, const char *text, int64_t min, int64_t max,

@@ -23,25 +23,30 @@ extern char **environ;
 
 #define MAX_CONCURRENCY 64
 #define MAX_RPS 1000
+#define MAX_TIMEOUT 3600
 
 static const char usage[] =
     "usage: ltsnap fetch [--profile NAME]... [--region REGION]... [--all-regions] [--out DIR]\n"
-    "                    [--update-tag N] [--concurrency N] [--max-rps N]\n"
+    "                    [--update-tag N] [--concurrency N] [--max-rps N] [--timeout SECONDS]\n"
     "                    [--endpoint-url URL] [--include-user-data] [--templates DIR] [-q|-v]\n"
     "\n"
     "Fetches every EC2 launch template and every version of it, and writes a snapshot\n"
     "directory. Credentials, region and endpoints are found as the AWS CLI finds them.\n"
     "\n"
     "  --profile NAME        a profile of the shared config files; repeat for several\n"
-    "                        accounts in one snapshot (default: AWS_PROFILE or 'default')\n"
+    "                        accounts in one snapshot (default: AWS_PROFILE,\n"
+    "                        AWS_DEFAULT_PROFILE or 'default')\n"
     "  --region REGION       a region to fetch; repeatable (default: AWS_REGION,\n"
     "                        AWS_DEFAULT_REGION or the profile's region)\n"
     "  --all-regions         every region enabled for the account (DescribeRegions)\n"
     "  --out DIR             snapshot directory to write or replace (default: snapshot)\n"
     "  --update-tag N        pin the update tag (Unix seconds); default: taken at load time\n"
     "  --concurrency N       requests in flight per region, 1-64 (default: 8)\n"
-    "  --max-rps N           requests per second per region and action (default: a\n"
-    "                        burst of 95 then 20/s, within EC2's Describe limits)\n"
+    "  --max-rps N           requests per second per region and action, 1-1000\n"
+    "                        (default: a burst of 95 then 20/s, within EC2's Describe\n"
+    "                        limits)\n"
+    "  --timeout SECONDS     give up on a request attempt after SECONDS and retry it,\n"
+    "                        1-3600 (default: 60)\n"
     "  --endpoint-url URL    send EC2 and STS requests to URL (an emulator, a proxy)\n"
     "  --include-user-data   also write user data (otherwise only its SHA-256)\n"
     "  --templates DIR       Cypher templates to use instead of the installed ones\n"
@@ -64,6 +69,7 @@ struct fetch_options {
     bool all_regions;
     int64_t concurrency;
     int64_t max_rps;
+    int64_t timeout;
     const char *endpoint_url;
 };
 
@@ -73,6 +79,7 @@ enum {
     OPT_ALL_REGIONS,
     OPT_CONCURRENCY,
     OPT_MAX_RPS,
+    OPT_TIMEOUT,
     OPT_ENDPOINT,
 };
 
@@ -103,6 +110,8 @@ static enum lt_rc take_option(int opt, const char *arg, void *ctx, struct lt_err
         return cmd_parse_int("--concurrency", arg, 1, MAX_CONCURRENCY, &o->concurrency, err);
     case OPT_MAX_RPS:
         return cmd_parse_int("--max-rps", arg, 1, MAX_RPS, &o->max_rps, err);
+    case OPT_TIMEOUT:
+        return cmd_parse_int("--timeout", arg, 1, MAX_TIMEOUT, &o->timeout, err);
     case OPT_ENDPOINT:
         o->endpoint_url = arg;
         if (settings_check_url(arg, "--endpoint-url", err) != LT_OK) {
@@ -122,6 +131,7 @@ static enum lt_rc parse_args(int argc, char **argv, struct fetch_options *o, str
         {"all-regions", no_argument, NULL, OPT_ALL_REGIONS},
         {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
         {"max-rps", required_argument, NULL, OPT_MAX_RPS},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"endpoint-url", required_argument, NULL, OPT_ENDPOINT},
     };
     int first = 0;
@@ -196,8 +206,18 @@ static enum lt_rc fetch(const struct fetch_options *o, enum cmd_outcome *outcome
     enum lt_rc rc = profile_set_load(&files, &env, err);
     if (rc == LT_OK) {
         struct fetch_config fc = {
-            &env,        &files,         o->profiles,     o->nprofiles,        o->regions,
-            o->nregions, o->all_regions, o->endpoint_url, (int)o->concurrency, (double)o->max_rps};
+            .env = &env,
+            .files = &files,
+            .profiles = o->profiles,
+            .nprofiles = o->nprofiles,
+            .regions = o->regions,
+            .nregions = o->nregions,
+            .all_regions = o->all_regions,
+            .endpoint_url = o->endpoint_url,
+            .concurrency = (int)o->concurrency,
+            .max_rps = (double)o->max_rps,
+            .timeout_ms = (long)o->timeout * 1000,
+        };
         rc = fetch_run(&fc, &m, &stats, err);
     }
     if (rc == LT_OK) {

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,6 +68,13 @@ static const struct option shared_options[] = {
 static enum lt_rc take_shared(int opt, const char *arg, struct cmd_output *out,
                               struct lt_error *err)
 {
+    static const unsigned given[] = {[OPT_OUT - OPT_OUT] = CMD_GIVEN_OUT,
+                                     [OPT_UPDATE_TAG - OPT_OUT] = CMD_GIVEN_UPDATE_TAG,
+                                     [OPT_USER_DATA - OPT_OUT] = CMD_GIVEN_USER_DATA,
+                                     [OPT_TEMPLATES - OPT_OUT] = CMD_GIVEN_TEMPLATES};
+    if (opt >= OPT_OUT && opt <= OPT_TEMPLATES) {
+        out->given |= given[opt - OPT_OUT];
+    }
     switch (opt) {
     case OPT_OUT:
         out->out = arg;
@@ -91,7 +99,9 @@ enum lt_rc cmd_parse_options(int argc, char **argv, const struct option *own, si
 {
     size_t nshared = LT_ARRAY_SIZE(shared_options);
     struct option *all = mem_calloc(nown + nshared + 1, sizeof(*all));
-    memcpy(all, own, nown * sizeof(*own));
+    if (nown > 0) {
+        memcpy(all, own, nown * sizeof(*own)); /* own may be NULL when there are none */
+    }
     memcpy(all + nown, shared_options, sizeof(shared_options));
     memset(out, 0, sizeof(*out));
     out->out = "snapshot";
@@ -120,6 +130,33 @@ enum lt_rc cmd_parse_options(int argc, char **argv, const struct option *own, si
     set_verbosity(quiet, verbose);
     *first_operand = optind;
     return rc;
+}
+
+enum lt_rc cmd_write_stdout(const char *text, size_t len, struct lt_error *err)
+{
+    if ((len > 0 && fwrite(text, 1, len, stdout) != len) || fflush(stdout) != 0) {
+        return lt_fail(err, LT_E_IO, "cannot write to standard output");
+    }
+    return LT_OK;
+}
+
+enum lt_rc cmd_only_options(const struct cmd_output *o, unsigned allowed, const char *command,
+                            struct lt_error *err)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } names[] = {{CMD_GIVEN_OUT, "--out"},
+                 {CMD_GIVEN_UPDATE_TAG, "--update-tag"},
+                 {CMD_GIVEN_USER_DATA, "--include-user-data"},
+                 {CMD_GIVEN_TEMPLATES, "--templates"}};
+    for (size_t i = 0; i < LT_ARRAY_SIZE(names); i++) {
+        if ((o->given & names[i].bit) && !(allowed & names[i].bit)) {
+            return lt_fail(err, LT_E_USAGE, "option '%s' does not apply to %s", names[i].name,
+                           command);
+        }
+    }
+    return LT_OK;
 }
 
 /* Directory of the running executable, from /proc/self/exe. */
@@ -153,7 +190,7 @@ static bool has_templates(const char *dir)
  * checkout: build/ltsnap -> templates/), else ../share/ltsnap/templates
  * relative to it (an installed ltsnap).
  */
-static enum lt_rc templates_dir(const char *flag, struct buf *out, struct lt_error *err)
+enum lt_rc cmd_templates_dir(const char *flag, struct buf *out, struct lt_error *err)
 {
     const char *env = getenv("LTSNAP_TEMPLATES");
     const char *given = flag ? flag : (env && *env ? env : NULL);
@@ -184,7 +221,7 @@ enum lt_rc cmd_snapshot_options(const struct cmd_output *o, const char *command,
                                 struct buf *templates, struct snapshot_options *so,
                                 struct lt_error *err)
 {
-    LT_TRY(templates_dir(o->templates, templates, err));
+    LT_TRY(cmd_templates_dir(o->templates, templates, err));
     *so = (struct snapshot_options){
         .out_dir = o->out,
         .cypher = {buf_str(templates), o->pin_tag, o->update_tag},

@@ -383,7 +383,9 @@ static int compare_listed(const void *pa, const void *pb)
  */
 static void settle_listing(struct region_run *r)
 {
-    qsort(r->templates, r->ntemplates, sizeof(*r->templates), compare_listed);
+    if (r->ntemplates > 1) {
+        qsort(r->templates, r->ntemplates, sizeof(*r->templates), compare_listed);
+    }
     size_t kept = 0;
     for (size_t i = 0; i < r->ntemplates; i++) {
         struct listed *l = r->templates[i];
@@ -405,8 +407,8 @@ static int compare_id_listed(const void *key, const void *elem)
 
 static struct listed *find_listed(struct region_run *r, const char *id)
 {
-    if (!id) {
-        return NULL;
+    if (!id || r->ntemplates == 0) {
+        return NULL; /* templates is NULL then, which bsearch may not be given */
     }
     struct listed **l =
         bsearch(id, r->templates, r->ntemplates, sizeof(*r->templates), compare_id_listed);
@@ -676,7 +678,9 @@ static int compare_strings(const void *pa, const void *pb)
 /* Sorted, without repeats: DescribeRegions' order is unspecified, and --region may repeat. */
 static void settle_region_names(struct account_run *a)
 {
-    qsort(a->region_names, a->nregion_names, sizeof(*a->region_names), compare_strings);
+    if (a->nregion_names > 1) {
+        qsort(a->region_names, a->nregion_names, sizeof(*a->region_names), compare_strings);
+    }
     size_t kept = 0;
     for (size_t i = 0; i < a->nregion_names; i++) {
         if (kept && strcmp(a->region_names[kept - 1], a->region_names[i]) == 0) {
@@ -764,6 +768,7 @@ static enum lt_rc account_prepare(struct account_run *a, struct lt_error *err)
     LT_TRY(settings_resolve(a->cfg->env, a->cfg->files, a->profile, &a->settings, err));
     a->http.max_concurrency = a->cfg->concurrency; /* DescribeRegions; then per region */
     a->http.ca_bundle = a->settings.ca_bundle;
+    a->http.timeout_ms = a->cfg->timeout_ms;
     struct creds_context ctx = {
         .env = a->cfg->env,
         .files = a->cfg->files,

@@ -52,6 +52,7 @@ struct fetch_config {
     const char *endpoint_url; /* --endpoint-url: EC2 and STS, or NULL */
     int concurrency;          /* calls in flight per region; 0: default */
     double max_rps;           /* per region and action; 0: EC2's Describe limits */
+    long timeout_ms;          /* each request attempt, EC2 and STS; 0: aws/http's default */
 };
 
 struct fetch_stats {

@@ -21,7 +21,9 @@ bool plan_missing_range_after(int64_t latest, int64_t *have, size_t nhave, int64
     if (latest < 1) {
         return false;
     }
-    qsort(have, nhave, sizeof(*have), compare_numbers);
+    if (nhave > 1) {
+        qsort(have, nhave, sizeof(*have), compare_numbers);
+    }
     /* Smallest missing: walk up from 1 over the numbers received or covered. */
     int64_t lo = 1;
     size_t i = 0;

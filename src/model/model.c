@@ -292,7 +292,9 @@ static void settle_tombstones(struct model *m)
     }
     m->ntombstones = kept;
     /* Scopes travel with their tombstone no further: finish never reads them again. */
-    qsort(m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstones);
+    if (m->ntombstones > 1) {
+        qsort(m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstones);
+    }
     kept = 0;
     for (size_t i = 0; i < m->ntombstones; i++) {
         if (kept && strcmp(m->tombstones[kept - 1].id, m->tombstones[i].id) == 0) {
@@ -311,12 +313,17 @@ static int compare_tombstone_id(const void *key, const void *elem)
 
 static struct model_tombstone *find_tombstone(struct model *m, const char *id)
 {
+    if (m->ntombstones == 0) {
+        return NULL; /* tombstones is NULL then, which bsearch may not be given */
+    }
     return bsearch(id, m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstone_id);
 }
 
 static enum lt_rc dedup_templates(struct model *m, struct lt_error *err)
 {
-    qsort(m->templates, m->ntemplates, sizeof(*m->templates), compare_templates);
+    if (m->ntemplates > 1) {
+        qsort(m->templates, m->ntemplates, sizeof(*m->templates), compare_templates);
+    }
     size_t kept = 0;
     for (size_t i = 0; i < m->ntemplates; i++) {
         struct model_item *it = &m->templates[i];
@@ -341,7 +348,9 @@ static enum lt_rc dedup_templates(struct model *m, struct lt_error *err)
 
 static void dedup_versions(struct model *m)
 {
-    qsort(m->versions, m->nversions, sizeof(*m->versions), compare_versions);
+    if (m->nversions > 1) {
+        qsort(m->versions, m->nversions, sizeof(*m->versions), compare_versions);
+    }
     size_t kept = 0;
     for (size_t i = 0; i < m->nversions; i++) {
         struct model_item *it = &m->versions[i];
@@ -514,7 +523,9 @@ static int compare_tagged(const void *pa, const void *pb)
  */
 static void build_tags(struct model *m, struct tag_refs *refs)
 {
-    qsort(refs->p, refs->n, sizeof(*refs->p), compare_tag_nodes);
+    if (refs->n > 1) {
+        qsort(refs->p, refs->n, sizeof(*refs->p), compare_tag_nodes);
+    }
     size_t ntags = 0;
     m->tags = mem_calloc(refs->n ? refs->n : 1, sizeof(*m->tags));
     for (size_t i = 0; i < refs->n; i++) {
@@ -527,7 +538,9 @@ static void build_tags(struct model *m, struct tag_refs *refs)
         r->tag_index = (uint32_t)(ntags - 1);
     }
     m->nnodes[SCHEMA_NODE_TAG] = ntags;
-    qsort(refs->p, refs->n, sizeof(*refs->p), compare_tagged);
+    if (refs->n > 1) {
+        qsort(refs->p, refs->n, sizeof(*refs->p), compare_tagged);
+    }
     size_t n = 0;
     m->tagged = mem_calloc(refs->n ? refs->n : 1, sizeof(*m->tagged));
     for (size_t i = 0; i < refs->n; i++) {
@@ -626,7 +639,9 @@ enum lt_rc model_finish(struct model *m, struct lt_error *err)
     buf_release(&d.rec);
     rows_ptrs_release(&d.ptrs);
     /* NoVersions tombstones were appended during the join: sort again. */
-    qsort(m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstones);
+    if (m->ntombstones > 1) {
+        qsort(m->tombstones, m->ntombstones, sizeof(*m->tombstones), compare_tombstones);
+    }
     if (rc == LT_OK) {
         build_tags(m, &refs);
         add_accounts(m);

@@ -7,6 +7,7 @@
 #include "base/hash.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "model/secrets.h"
 
 /* Record bytes: the presence of a property. */
 enum { REC_ABSENT = 0, REC_PRESENT = 1 };
@@ -334,7 +335,7 @@ struct rows_scratch {
     struct buf user_data_sha256;
     struct buf data_json;
     struct buf user_data;
-    struct strset group_ids, groups;
+    struct strset group_ids, groups, secret_kinds;
     char create_time[24];
 };
 
@@ -347,6 +348,7 @@ struct rows_scratch *rows_scratch_new(void)
     buf_init(&x->user_data, BUF_MAX_LARGE);
     strset_init(&x->group_ids);
     strset_init(&x->groups);
+    strset_init(&x->secret_kinds);
     return x;
 }
 
@@ -361,7 +363,23 @@ void rows_scratch_free(struct rows_scratch *x)
     buf_release_secret(&x->user_data);
     strset_release(&x->group_ids);
     strset_release(&x->groups);
+    strset_release(&x->secret_kinds);
     mem_free(x);
+}
+
+/*
+ * The kinds of secret the decoded user data seems to hold, in kind order (the
+ * kinds only: user data itself is kept only with --include-user-data).
+ */
+static void set_secret_kinds(struct val *v, struct strset *kinds, const struct buf *raw)
+{
+    unsigned found = secrets_scan(raw->ptr ? raw->ptr : "", raw->len);
+    for (int k = 0; k < SECRETS_KIND_COUNT; k++) {
+        if (found & (1u << k)) {
+            strset_add_unique(kinds, secrets_kind_name((enum secrets_kind)k));
+        }
+    }
+    set_items(v, kinds);
 }
 
 static enum lt_rc set_user_data(struct val *v, struct rows_scratch *x, bool include,
@@ -382,6 +400,7 @@ static enum lt_rc set_user_data(struct val *v, struct rows_scratch *x, bool incl
         v[VERSION_USER_DATA_SHA256].present = true;
         v[VERSION_USER_DATA_SHA256].str = buf_str(&x->user_data_sha256);
         v[VERSION_USER_DATA_SHA256].len = x->user_data_sha256.len;
+        set_secret_kinds(&v[VERSION_USER_DATA_SECRET_KINDS], &x->secret_kinds, raw);
         if (include) {
             set_string(&v[VERSION_USER_DATA], b64);
         }
@@ -495,8 +514,10 @@ enum lt_rc rows_version(cJSON *ver, const char *region, bool include_user_data,
     buf_reset(&x->data_json);
     x->group_ids.n = 0;
     x->groups.n = 0;
+    x->secret_kinds.n = 0;
     v[VERSION_SECURITY_GROUP_IDS].items = &x->group_ids;
     v[VERSION_SECURITY_GROUPS].items = &x->groups;
+    v[VERSION_USER_DATA_SECRET_KINDS].items = &x->secret_kinds;
     enum lt_rc rc = version_values(ver, region, include_user_data, v, x, err);
     if (rc == LT_OK) {
         size_t start = rec->len;

@@ -5,7 +5,7 @@
  *
  * Owns: how each property is read from the API data (docs/schema.md), and
  *       the record format the row store keeps.
- * May call: base, schema.
+ * May call: base, schema, secrets.
  *
  * Record: for each property of the node in schema order, one byte (0
  * absent, 1 present) and, when present, the value: a string is a 32-bit

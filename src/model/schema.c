@@ -45,6 +45,7 @@ static const struct schema_prop version_props[VERSION_PROP_COUNT] = {
     [VERSION_ASSOCIATES_PUBLIC_IP] = {"associates_public_ip", SCHEMA_BOOLEAN},
     [VERSION_ALL_EBS_ENCRYPTED] = {"all_ebs_encrypted", SCHEMA_BOOLEAN},
     [VERSION_USER_DATA_SHA256] = {"user_data_sha256", SCHEMA_STRING},
+    [VERSION_USER_DATA_SECRET_KINDS] = {"user_data_secret_kinds", SCHEMA_STRING_ARRAY},
     [VERSION_USER_DATA] = {"user_data", SCHEMA_STRING},
     [VERSION_LAUNCH_TEMPLATE_DATA] = {"launch_template_data", SCHEMA_STRING},
 };

@@ -6,6 +6,9 @@
 #include "model/schema.h"
 #include "write/esc_csv.h"
 
+/* Bytes of a row's id quoted in a message about the row. */
+#define ROW_LABEL_ID_MAX 200
+
 /* One CSV file being written: rows accumulate in line, which is flushed per row. */
 struct csv_file {
     struct fsx_writer w;
@@ -39,13 +42,27 @@ struct where {
     const char *id; /* NULL: name is a file */
 };
 
+/*
+ * Ids are as long as the data makes them (a tag's is its key and value): a
+ * long one is cut at a character boundary and marked with "...", so the
+ * message keeps its own text.
+ */
 static enum lt_rc fail_at(struct lt_error *err, enum lt_rc code, const struct where *w,
                           const char *msg)
 {
-    if (w->id) {
-        return lt_fail(err, code, "%s '%s': %s", w->name, w->id, msg);
+    if (!w->id) {
+        return lt_fail(err, code, "%s: %s", w->name, msg);
     }
-    return lt_fail(err, code, "%s: %s", w->name, msg);
+    size_t n = strlen(w->id);
+    const char *more = "";
+    if (n > ROW_LABEL_ID_MAX) {
+        n = ROW_LABEL_ID_MAX;
+        while (n > 0 && ((unsigned char)w->id[n] & 0xC0) == 0x80) {
+            n--; /* not inside a UTF-8 sequence */
+        }
+        more = "...";
+    }
+    return lt_fail(err, code, "%s '%.*s%s': %s", w->name, (int)n, w->id, more, msg);
 }
 
 static bool has_line_break(const char *s, size_t n)
@@ -146,13 +163,34 @@ static void abort_file(struct csv_file *f)
     fsx_writer_abort(&f->w);
 }
 
+enum lt_rc csv_out_node_header(struct buf *h, const struct schema_node *n)
+{
+    LT_TRY(buf_printf(h, "%s:ID(%s),:LABEL", n->props[0].name, n->label));
+    for (size_t i = 1; i < n->nprops; i++) {
+        LT_TRY(buf_printf(h, ",%s%s", n->props[i].name, type_suffix(n->props[i].type)));
+    }
+    return LT_OK;
+}
+
+enum lt_rc csv_out_rel_header(struct buf *h, const struct schema_rel *r)
+{
+    return buf_printf(h, ":START_ID(%s),:END_ID(%s),:TYPE", schema_nodes[r->from].label,
+                      schema_nodes[r->to].label);
+}
+
+enum lt_rc csv_out_tombstones_header(struct buf *h)
+{
+    for (size_t i = 0; i < schema_tombstone_ncolumns; i++) {
+        LT_TRY(buf_adds(h, i ? "," : ""));
+        LT_TRY(buf_adds(h, schema_tombstone_columns[i]));
+    }
+    return LT_OK;
+}
+
 static enum lt_rc node_header(struct csv_file *f, const struct schema_node *n, struct lt_error *err)
 {
     struct buf h = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_printf(&h, "%s:ID(%s),:LABEL", n->props[0].name, n->label);
-    for (size_t i = 1; rc == LT_OK && i < n->nprops; i++) {
-        rc = buf_printf(&h, ",%s%s", n->props[i].name, type_suffix(n->props[i].type));
-    }
+    enum lt_rc rc = csv_out_node_header(&h, n);
     struct where w = {n->file, NULL};
     if (rc == LT_OK) {
         rc = add_raw(f, buf_str(&h), &w, err);
@@ -216,8 +254,7 @@ static enum lt_rc write_rels(struct snapdir *d, const struct model *m, struct mo
     struct csv_file f;
     LT_TRY(open_file(d, &f, r->file, err));
     struct buf h = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_printf(&h, ":START_ID(%s),:END_ID(%s),:TYPE", schema_nodes[r->from].label,
-                               schema_nodes[r->to].label);
+    enum lt_rc rc = csv_out_rel_header(&h, r);
     if (rc == LT_OK) {
         rc = add_raw(&f, buf_str(&h), &w, err);
     }
@@ -267,13 +304,12 @@ static enum lt_rc write_tombstones(struct snapdir *d, const struct model *m, str
 {
     struct csv_file f;
     LT_TRY(open_file(d, &f, CSV_OUT_TOMBSTONES, err));
-    enum lt_rc rc = LT_OK;
-    for (size_t i = 0; rc == LT_OK && i < schema_tombstone_ncolumns; i++) {
-        rc = add_raw(&f, i ? "," : "", &tombstones_file, err);
-        if (rc == LT_OK) {
-            rc = add_raw(&f, schema_tombstone_columns[i], &tombstones_file, err);
-        }
+    struct buf h = BUF_INIT(BUF_MAX_SMALL);
+    enum lt_rc rc = csv_out_tombstones_header(&h);
+    if (rc == LT_OK) {
+        rc = add_raw(&f, buf_str(&h), &tombstones_file, err);
     }
+    buf_release(&h);
     if (rc == LT_OK) {
         rc = end_line(&f, &tombstones_file, err);
     }
@@ -303,31 +339,35 @@ static enum lt_rc write_tombstones(struct snapdir *d, const struct model *m, str
  * single-value ones last, so a database name after "@file" on the command
  * line is not taken for one more input file (neo4j-admin 5.19+).
  */
+enum lt_rc csv_out_argfile_text(struct buf *a, bool multiline, uint64_t *args)
+{
+    *args = 0;
+    LT_TRY(buf_adds(a, "# Written by ltsnap. Run from this directory:\n"
+                       "#   neo4j-admin database import full "
+                       "@" CSV_OUT_ARGFILE " <database>\n"));
+    for (int k = 0; k < SCHEMA_NODE_COUNT; k++, (*args)++) {
+        LT_TRY(buf_printf(a, "--nodes=%s\n", schema_nodes[k].file));
+    }
+    for (int k = 0; k < SCHEMA_REL_COUNT; k++, (*args)++) {
+        LT_TRY(buf_printf(a, "--relationships=%s\n", schema_rels[k].file));
+    }
+    *args += 7;
+    return buf_printf(a,
+                      "--delimiter=,\n"
+                      "--array-delimiter=%s\n"
+                      "--id-type=string\n"
+                      "--input-encoding=UTF-8\n"
+                      "--ignore-empty-strings=false\n"
+                      "--trim-strings=false\n"
+                      "--multiline-fields=%s\n",
+                      ESC_CSV_ARRAY_DELIM_OPTION, multiline ? "true" : "false");
+}
+
 static enum lt_rc write_argfile(struct snapdir *d, bool multiline, struct lt_error *err)
 {
     struct buf a = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = buf_adds(&a, "# Written by ltsnap. Run from this directory:\n"
-                                 "#   neo4j-admin database import full "
-                                 "@" CSV_OUT_ARGFILE " <database>\n");
     uint64_t args = 0;
-    for (int k = 0; rc == LT_OK && k < SCHEMA_NODE_COUNT; k++, args++) {
-        rc = buf_printf(&a, "--nodes=%s\n", schema_nodes[k].file);
-    }
-    for (int k = 0; rc == LT_OK && k < SCHEMA_REL_COUNT; k++, args++) {
-        rc = buf_printf(&a, "--relationships=%s\n", schema_rels[k].file);
-    }
-    if (rc == LT_OK) {
-        rc = buf_printf(&a,
-                        "--delimiter=,\n"
-                        "--array-delimiter=%s\n"
-                        "--id-type=string\n"
-                        "--input-encoding=UTF-8\n"
-                        "--ignore-empty-strings=false\n"
-                        "--trim-strings=false\n"
-                        "--multiline-fields=%s\n",
-                        ESC_CSV_ARRAY_DELIM_OPTION, multiline ? "true" : "false");
-        args += 7;
-    }
+    enum lt_rc rc = csv_out_argfile_text(&a, multiline, &args);
     if (rc != LT_OK) {
         buf_release(&a);
         return lt_fail(err, LT_E_INTERNAL, "cannot build the argfile");

@@ -23,6 +23,19 @@
 #define CSV_OUT_ARGFILE "neo4j-admin-import.args"
 #define CSV_OUT_TOMBSTONES "tombstones.csv"
 
+/* Appends the header line (no line end) of a node file, a relationship file, tombstones.csv. */
+LT_MUST_CHECK enum lt_rc csv_out_node_header(struct buf *out, const struct schema_node *n);
+LT_MUST_CHECK enum lt_rc csv_out_rel_header(struct buf *out, const struct schema_rel *r);
+LT_MUST_CHECK enum lt_rc csv_out_tombstones_header(struct buf *out);
+
+/*
+ * Appends the argfile's text: one argument per line after '#' comment
+ * lines; *args counts the arguments. multiline: some value holds a line
+ * break (--multiline-fields=true). verify compares a snapshot's argfile
+ * with this.
+ */
+LT_MUST_CHECK enum lt_rc csv_out_argfile_text(struct buf *out, bool multiline, uint64_t *args);
+
 /* Writes every node and relationship file, tombstones.csv and the argfile. */
 LT_MUST_CHECK enum lt_rc csv_out_write(struct snapdir *d, const struct model *m,
                                        struct lt_error *err);

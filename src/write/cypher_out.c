@@ -10,38 +10,18 @@
 
 #define STATEMENT_MAX ((size_t)256 * 1024 * 1024)
 
-/* Template files read from the templates directory. */
-enum {
-    T_HEADER,
-    T_HEADER_PINNED,
-    T_INDEXES,
-    T_TOMBSTONES,
-    T_CLEANUP,
-    T_POST_IMPORT,
-    T_FIXED_COUNT
+static const char *const fixed_templates[CYPHER_OUT_T_FIXED_COUNT] = {
+    [CYPHER_OUT_T_HEADER] = "header.cypher",
+    [CYPHER_OUT_T_HEADER_PINNED] = "header-pinned.cypher",
+    [CYPHER_OUT_T_INDEXES] = "indexes.cypher",
+    [CYPHER_OUT_T_TOMBSTONES] = "tombstones.cypher",
+    [CYPHER_OUT_T_CLEANUP] = "cleanup.cypher",
+    [CYPHER_OUT_T_POST_IMPORT] = "post-import.cypher",
 };
 
-static const char *const fixed_templates[T_FIXED_COUNT] = {
-    [T_HEADER] = "header.cypher",   [T_HEADER_PINNED] = "header-pinned.cypher",
-    [T_INDEXES] = "indexes.cypher", [T_TOMBSTONES] = "tombstones.cypher",
-    [T_CLEANUP] = "cleanup.cypher", [T_POST_IMPORT] = "post-import.cypher",
-};
-
-struct templates {
-    struct tmpl fixed[T_FIXED_COUNT];
-    struct tmpl nodes[SCHEMA_NODE_COUNT];
-    struct tmpl rels[SCHEMA_REL_COUNT];
-};
-
-/* A script being written, with the rows it carries (for the manifest). */
-struct script {
-    struct fsx_writer w;
-    uint64_t rows;
-};
-
-static void templates_release(struct templates *t)
+void cypher_out_templates_release(struct cypher_out_templates *t)
 {
-    for (int i = 0; i < T_FIXED_COUNT; i++) {
+    for (int i = 0; i < CYPHER_OUT_T_FIXED_COUNT; i++) {
         tmpl_release(&t->fixed[i]);
     }
     for (int i = 0; i < SCHEMA_NODE_COUNT; i++) {
@@ -52,10 +32,10 @@ static void templates_release(struct templates *t)
     }
 }
 
-static enum lt_rc templates_load(struct templates *t, const char *dir, struct lt_error *err)
+static enum lt_rc templates_load(struct cypher_out_templates *t, const char *dir,
+                                 struct lt_error *err)
 {
-    memset(t, 0, sizeof(*t));
-    for (int i = 0; i < T_FIXED_COUNT; i++) {
+    for (int i = 0; i < CYPHER_OUT_T_FIXED_COUNT; i++) {
         LT_TRY(tmpl_load(&t->fixed[i], dir, fixed_templates[i], err));
     }
     for (int i = 0; i < SCHEMA_NODE_COUNT; i++) {
@@ -67,21 +47,33 @@ static enum lt_rc templates_load(struct templates *t, const char *dir, struct lt
     return LT_OK;
 }
 
-static enum lt_rc emit(struct script *s, const struct buf *b, struct lt_error *err)
+enum lt_rc cypher_out_templates_load(struct cypher_out_templates *t, const char *dir,
+                                     struct lt_error *err)
 {
-    return fsx_writer_add(&s->w, buf_str(b), b->len, err);
+    memset(t, 0, sizeof(*t));
+    enum lt_rc rc = templates_load(t, dir, err);
+    if (rc != LT_OK) {
+        cypher_out_templates_release(t);
+    }
+    return rc;
 }
 
-static enum lt_rc emit_text(struct script *s, const char *text, struct lt_error *err)
+static enum lt_rc emit(struct cypher_out_sink *s, const struct buf *b, struct lt_error *err)
 {
-    return fsx_writer_adds(&s->w, text, err);
+    return s->write(s->ctx, buf_str(b), b->len, err);
 }
 
-/* Renders a template that takes no values. */
-static enum lt_rc emit_plain(struct script *s, const struct tmpl *t, struct lt_error *err)
+static enum lt_rc emit_text(struct cypher_out_sink *s, const char *text, struct lt_error *err)
+{
+    return s->write(s->ctx, text, strlen(text), err);
+}
+
+/* Renders t with at most one value and emits it. */
+static enum lt_rc emit_render(struct cypher_out_sink *s, const struct tmpl *t,
+                              const struct tmpl_var *v, struct lt_error *err)
 {
     struct buf out = BUF_INIT(STATEMENT_MAX);
-    enum lt_rc rc = tmpl_render(t, NULL, 0, &out, err);
+    enum lt_rc rc = tmpl_render(t, v, v ? 1 : 0, &out, err);
     if (rc == LT_OK) {
         rc = emit(s, &out, err);
     }
@@ -89,30 +81,31 @@ static enum lt_rc emit_plain(struct script *s, const struct tmpl *t, struct lt_e
     return rc;
 }
 
-static enum lt_rc emit_header(struct script *s, const struct templates *t,
-                              const struct cypher_out_options *o, struct lt_error *err)
+enum lt_rc cypher_out_plain(struct cypher_out_sink *s, const struct tmpl *t, struct lt_error *err)
 {
-    if (!o->pin_update_tag) {
-        return emit_plain(s, &t->fixed[T_HEADER], err);
+    return emit_render(s, t, NULL, err);
+}
+
+enum lt_rc cypher_out_header(struct cypher_out_sink *s, const struct cypher_out_templates *t,
+                             bool pin, int64_t update_tag, struct lt_error *err)
+{
+    if (!pin) {
+        return cypher_out_plain(s, &t->fixed[CYPHER_OUT_T_HEADER], err);
     }
     struct buf tag = BUF_INIT(32);
-    struct buf out = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = esc_cypher_int(&tag, o->update_tag);
+    enum lt_rc rc = esc_cypher_int(&tag, update_tag);
     if (rc == LT_OK) {
         struct tmpl_var v = {"update_tag", buf_str(&tag), tag.len, true};
-        rc = tmpl_render(&t->fixed[T_HEADER_PINNED], &v, 1, &out, err);
-    }
-    if (rc == LT_OK) {
-        rc = emit(s, &out, err);
+        rc = emit_render(s, &t->fixed[CYPHER_OUT_T_HEADER_PINNED], &v, err);
     }
     buf_release(&tag);
-    buf_release(&out);
     return rc;
 }
 
 /* ---- literal rows ---- */
 
-static enum lt_rc literal_value(struct buf *b, enum schema_type type, const struct model_value *v)
+enum lt_rc cypher_out_value_literal(struct buf *b, enum schema_type type,
+                                    const struct model_value *v)
 {
     switch (type) {
     case SCHEMA_STRING:
@@ -122,249 +115,241 @@ static enum lt_rc literal_value(struct buf *b, enum schema_type type, const stru
     case SCHEMA_BOOLEAN:
         return esc_cypher_bool(b, v->flag);
     case SCHEMA_STRING_ARRAY:
-        LT_TRY(buf_addc(b, '['));
-        for (size_t i = 0; i < v->nitems; i++) {
-            LT_TRY(buf_adds(b, i ? ", " : ""));
-            LT_TRY(esc_cypher_string(b, v->items[i], strlen(v->items[i])));
-        }
-        return buf_addc(b, ']');
+        return esc_cypher_string_list(b, (const char *const *)v->items, v->nitems);
     }
     return LT_E_INTERNAL;
 }
 
-/* {name: value, ...} with absent values left out (row.x is then null, as Cartography sets). */
-static enum lt_rc literal_node_row(struct buf *b, const struct schema_node *n,
+enum lt_rc cypher_out_node_literal(struct buf *b, const struct schema_node *n,
                                    const struct model_value *values)
 {
-    LT_TRY(buf_addc(b, '{'));
     bool first = true;
     for (size_t i = 0; i < n->nprops; i++) {
         if (!values[i].present) {
             continue;
         }
-        if (!first) {
-            LT_TRY(buf_add(b, ", ", 2));
-        }
-        LT_TRY(buf_adds(b, n->props[i].name));
-        LT_TRY(buf_add(b, ": ", 2));
-        LT_TRY(literal_value(b, n->props[i].type, &values[i]));
+        LT_TRY(esc_cypher_map_key(b, first, n->props[i].name));
+        LT_TRY(cypher_out_value_literal(b, n->props[i].type, &values[i]));
         first = false;
     }
-    return buf_addc(b, '}');
+    return first ? buf_adds(b, "{}") : esc_cypher_map_end(b);
 }
 
-static enum lt_rc literal_rel_row(struct buf *b, const struct model_rel *r)
+enum lt_rc cypher_out_rel_literal(struct buf *b, const char *from, const char *to)
 {
-    LT_TRY(buf_adds(b, "{from: "));
-    LT_TRY(esc_cypher_string(b, r->from, strlen(r->from)));
-    LT_TRY(buf_adds(b, ", to: "));
-    LT_TRY(esc_cypher_string(b, r->to, strlen(r->to)));
-    return buf_addc(b, '}');
+    LT_TRY(esc_cypher_map_key(b, true, "from"));
+    LT_TRY(esc_cypher_string(b, from, strlen(from)));
+    LT_TRY(esc_cypher_map_key(b, false, "to"));
+    LT_TRY(esc_cypher_string(b, to, strlen(to)));
+    return esc_cypher_map_end(b);
 }
 
-static enum lt_rc literal_tombstone_row(struct buf *b, const struct model_tombstone *t)
+enum lt_rc cypher_out_tombstone_literal(struct buf *b, const char *id, const char *account_id,
+                                        const char *region)
 {
-    LT_TRY(buf_adds(b, "{id: "));
-    LT_TRY(esc_cypher_string(b, t->id, strlen(t->id)));
-    LT_TRY(buf_adds(b, ", account_id: "));
-    LT_TRY(esc_cypher_string(b, t->account_id, strlen(t->account_id)));
-    LT_TRY(buf_adds(b, ", region: "));
-    LT_TRY(esc_cypher_string(b, t->region, strlen(t->region)));
-    return buf_addc(b, '}');
-}
-
-/*
- * One row of any table, by index. A failed read sets err; an escaper's
- * failure only returns its code.
- */
-struct row_source {
-    enum lt_rc (*literal)(struct buf *b, const struct row_source *src, size_t i,
-                          struct lt_error *err);
-    struct model_reader *reader;
-    int kind; /* enum schema_node_kind or schema_rel_kind */
-    const struct model_tombstone *tombstones;
-    size_t n;
-};
-
-static enum lt_rc node_literal(struct buf *b, const struct row_source *src, size_t i,
-                               struct lt_error *err)
-{
-    const struct model_value *values;
-    LT_TRY(model_read_node(src->reader, (enum schema_node_kind)src->kind, i, &values, err));
-    return literal_node_row(b, &schema_nodes[src->kind], values);
-}
-
-static enum lt_rc rel_literal(struct buf *b, const struct row_source *src, size_t i,
-                              struct lt_error *err)
-{
-    struct model_rel rel;
-    LT_TRY(model_read_rel(src->reader, (enum schema_rel_kind)src->kind, i, &rel, err));
-    return literal_rel_row(b, &rel);
-}
-
-static enum lt_rc tombstone_literal(struct buf *b, const struct row_source *src, size_t i,
-                                    struct lt_error *err)
-{
-    (void)err;
-    return literal_tombstone_row(b, &src->tombstones[i]);
+    LT_TRY(esc_cypher_map_key(b, true, "id"));
+    LT_TRY(esc_cypher_string(b, id, strlen(id)));
+    LT_TRY(esc_cypher_map_key(b, false, "account_id"));
+    LT_TRY(esc_cypher_string(b, account_id, strlen(account_id)));
+    LT_TRY(esc_cypher_map_key(b, false, "region"));
+    LT_TRY(esc_cypher_string(b, region, strlen(region)));
+    return esc_cypher_map_end(b);
 }
 
 /* "[\n  {row},\n  {row}\n]" for rows [first, end). */
-static enum lt_rc literal_rows(struct buf *b, const struct row_source *src, size_t first,
+static enum lt_rc literal_rows(struct buf *b, const struct cypher_out_rows *src, size_t first,
                                size_t end, struct lt_error *err)
 {
     LT_TRY(buf_adds(b, "[\n"));
     for (size_t i = first; i < end; i++) {
         LT_TRY(buf_adds(b, "  "));
-        LT_TRY(src->literal(b, src, i, err));
+        LT_TRY(src->literal(b, src->table, i, err));
         LT_TRY(buf_adds(b, i + 1 < end ? ",\n" : "\n"));
     }
     return buf_addc(b, ']');
 }
 
-static enum lt_rc emit_statement(struct script *s, const struct tmpl *t,
-                                 const struct row_source *src, size_t first, size_t end,
+/* t rendered with placeholder `name` = the rows [first, end) as a literal list. */
+static enum lt_rc emit_statement(struct cypher_out_sink *s, const struct tmpl *t, const char *name,
+                                 const struct cypher_out_rows *src, size_t first, size_t end,
                                  struct lt_error *err)
 {
     struct buf rows = BUF_INIT(STATEMENT_MAX);
-    struct buf out = BUF_INIT(STATEMENT_MAX);
     enum lt_rc rc = literal_rows(&rows, src, first, end, err);
-    if (rc != LT_OK && err->code == LT_OK) {
+    if (rc != LT_OK && err->code == LT_OK) { /* an escaper refused a value */
         rc = lt_fail(err, rc == LT_E_INPUT ? LT_E_INPUT : LT_E_LIMIT,
                      "'%s': rows cannot be written as Cypher literals", t->name);
     } else if (rc == LT_OK) {
-        struct tmpl_var v = {"rows", buf_str(&rows), rows.len, true};
-        rc = tmpl_render(t, &v, 1, &out, err);
-    }
-    if (rc == LT_OK) {
-        rc = emit(s, &out, err);
+        struct tmpl_var v = {name, buf_str(&rows), rows.len, true};
+        rc = emit_render(s, t, &v, err);
     }
     buf_release(&rows);
-    buf_release(&out);
     return rc;
 }
 
-/* All rows of a table: statements of bounded size in bounded transactions. */
-static enum lt_rc emit_table(struct script *s, const struct tmpl *t, const struct row_source *src,
-                             struct lt_error *err)
+enum lt_rc cypher_out_table(struct cypher_out_sink *s, const struct tmpl *t,
+                            const struct cypher_out_rows *src, struct lt_error *err)
 {
     for (size_t tx = 0; tx < src->n; tx += CYPHER_OUT_ROWS_PER_TRANSACTION) {
         size_t tx_end = tx + CYPHER_OUT_ROWS_PER_TRANSACTION;
         tx_end = tx_end < src->n ? tx_end : src->n;
-        LT_TRY(emit_text(s, ":begin\n", err));
+        LT_TRY(emit_text(s, CYPHER_OUT_BEGIN, err));
         for (size_t i = tx; i < tx_end; i += CYPHER_OUT_ROWS_PER_STATEMENT) {
             size_t end = i + CYPHER_OUT_ROWS_PER_STATEMENT;
-            LT_TRY(emit_statement(s, t, src, i, end < tx_end ? end : tx_end, err));
+            LT_TRY(emit_statement(s, t, "rows", src, i, end < tx_end ? end : tx_end, err));
         }
-        LT_TRY(emit_text(s, ":commit\n", err));
+        LT_TRY(emit_text(s, CYPHER_OUT_COMMIT, err));
     }
     s->rows += src->n;
     return LT_OK;
 }
 
-/* [{account_id: 'x', regions: ['a', 'b']}, ...] for every account with a complete region. */
-static enum lt_rc literal_scopes(struct buf *b, const struct model *m, struct model_reader *r,
-                                 size_t *count, struct lt_error *err)
+static enum lt_rc scope_literal(struct buf *b, const void *table, size_t i, struct lt_error *err)
 {
-    *count = 0;
-    LT_TRY(buf_adds(b, "[\n"));
-    for (size_t i = 0; i < m->nnodes[SCHEMA_NODE_ACCOUNT]; i++) {
-        const struct model_value *values;
-        LT_TRY(model_read_node(r, SCHEMA_NODE_ACCOUNT, i, &values, err));
-        const char *account = values[ACCOUNT_ID].str;
-        LT_TRY(buf_adds(b, *count ? ",\n  {account_id: " : "  {account_id: "));
-        LT_TRY(esc_cypher_string(b, account, strlen(account)));
-        LT_TRY(buf_adds(b, ", regions: ["));
-        size_t nregions = 0;
-        for (size_t k = 0; k < m->nscopes; k++) {
-            const struct model_scope *sc = &m->scopes[k];
-            if (sc->status != MODEL_SCOPE_COMPLETE || strcmp(sc->account_id, account) != 0) {
-                continue;
-            }
-            LT_TRY(buf_adds(b, nregions++ ? ", " : ""));
-            LT_TRY(esc_cypher_string(b, sc->region, strlen(sc->region)));
-        }
-        LT_TRY(buf_adds(b, "]}"));
-        (*count)++;
-    }
-    return buf_adds(b, "\n]");
+    (void)err;
+    const struct cypher_out_scope *sc = &((const struct cypher_out_scope *)table)[i];
+    LT_TRY(esc_cypher_map_key(b, true, "account_id"));
+    LT_TRY(esc_cypher_string(b, sc->account_id, strlen(sc->account_id)));
+    LT_TRY(esc_cypher_map_key(b, false, "regions"));
+    LT_TRY(esc_cypher_string_list(b, sc->regions, sc->nregions));
+    return esc_cypher_map_end(b);
 }
 
-static enum lt_rc emit_cleanup(struct script *s, const struct templates *t, const struct model *m,
-                               struct model_reader *r, struct lt_error *err)
+enum lt_rc cypher_out_scoped(struct cypher_out_sink *s, const struct tmpl *t,
+                             const struct cypher_out_scope *scopes, size_t n, struct lt_error *err)
 {
-    struct buf scopes = BUF_INIT(STATEMENT_MAX);
-    struct buf out = BUF_INIT(STATEMENT_MAX);
-    size_t count = 0;
-    enum lt_rc rc = literal_scopes(&scopes, m, r, &count, err);
-    if (rc != LT_OK && err->code == LT_OK) {
-        rc = lt_fail(err, LT_E_LIMIT, "cleanup scopes too large");
-    } else if (rc == LT_OK && count > 0) {
-        struct tmpl_var v = {"scopes", buf_str(&scopes), scopes.len, true};
-        rc = tmpl_render(&t->fixed[T_CLEANUP], &v, 1, &out, err);
-        if (rc == LT_OK) {
-            rc = emit_text(s, ":begin\n", err);
-        }
-        if (rc == LT_OK) {
-            rc = emit(s, &out, err);
-        }
-        if (rc == LT_OK) {
-            rc = emit_text(s, ":commit\n", err);
+    struct cypher_out_rows src = {scope_literal, scopes, n};
+    LT_TRY(emit_text(s, CYPHER_OUT_BEGIN, err));
+    LT_TRY(emit_statement(s, t, "scopes", &src, 0, n, err));
+    return emit_text(s, CYPHER_OUT_COMMIT, err);
+}
+
+/* ---- snapshot.cypher from a model ---- */
+
+/* One table of the model, its rows read back through a model_reader. */
+struct model_table {
+    struct model_reader *reader;
+    int kind; /* enum schema_node_kind or schema_rel_kind */
+};
+
+static enum lt_rc node_literal(struct buf *b, const void *table, size_t i, struct lt_error *err)
+{
+    const struct model_table *t = table;
+    const struct model_value *values;
+    LT_TRY(model_read_node(t->reader, (enum schema_node_kind)t->kind, i, &values, err));
+    return cypher_out_node_literal(b, &schema_nodes[t->kind], values);
+}
+
+static enum lt_rc rel_literal(struct buf *b, const void *table, size_t i, struct lt_error *err)
+{
+    const struct model_table *t = table;
+    struct model_rel rel;
+    LT_TRY(model_read_rel(t->reader, (enum schema_rel_kind)t->kind, i, &rel, err));
+    return cypher_out_rel_literal(b, rel.from, rel.to);
+}
+
+static enum lt_rc tombstone_literal(struct buf *b, const void *table, size_t i,
+                                    struct lt_error *err)
+{
+    (void)err;
+    const struct model_tombstone *t = &((const struct model_tombstone *)table)[i];
+    return cypher_out_tombstone_literal(b, t->id, t->account_id, t->region);
+}
+
+/* Every account with its complete regions (an account whose regions all failed has none). */
+static struct cypher_out_scope *model_scopes(const struct model *m, const char ***regions)
+{
+    size_t naccounts = m->nnodes[SCHEMA_NODE_ACCOUNT];
+    struct cypher_out_scope *scopes = mem_calloc(naccounts ? naccounts : 1, sizeof(*scopes));
+    *regions = mem_calloc(m->nscopes ? m->nscopes : 1, sizeof(**regions));
+    size_t used = 0;
+    for (size_t i = 0; i < naccounts; i++) {
+        const char *account = m->accounts[i];
+        scopes[i] = (struct cypher_out_scope){account, *regions + used, 0};
+        for (size_t k = 0; k < m->nscopes; k++) {
+            const struct model_scope *sc = &m->scopes[k];
+            if (sc->status == MODEL_SCOPE_COMPLETE && strcmp(sc->account_id, account) == 0) {
+                (*regions)[used++] = sc->region;
+                scopes[i].nregions++;
+            }
         }
     }
-    buf_release(&scopes);
-    buf_release(&out);
+    return scopes;
+}
+
+static enum lt_rc emit_cleanup(struct cypher_out_sink *s, const struct cypher_out_templates *t,
+                               const struct model *m, struct lt_error *err)
+{
+    if (m->nnodes[SCHEMA_NODE_ACCOUNT] == 0) {
+        return LT_OK;
+    }
+    const char **regions = NULL;
+    struct cypher_out_scope *scopes = model_scopes(m, &regions);
+    enum lt_rc rc = cypher_out_scoped(s, &t->fixed[CYPHER_OUT_T_CLEANUP], scopes,
+                                      m->nnodes[SCHEMA_NODE_ACCOUNT], err);
+    mem_free(scopes);
+    mem_free(regions);
     return rc;
 }
 
-static enum lt_rc write_tables(struct script *s, const struct templates *t, const struct model *m,
-                               struct model_reader *r, struct lt_error *err)
+static enum lt_rc write_tables(struct cypher_out_sink *s, const struct cypher_out_templates *t,
+                               const struct model *m, struct model_reader *r, struct lt_error *err)
 {
     for (int k = 0; k < SCHEMA_NODE_COUNT; k++) {
-        struct row_source src = {node_literal, r, k, NULL, m->nnodes[k]};
-        LT_TRY(emit_table(s, &t->nodes[k], &src, err));
+        struct model_table table = {r, k};
+        struct cypher_out_rows src = {node_literal, &table, m->nnodes[k]};
+        LT_TRY(cypher_out_table(s, &t->nodes[k], &src, err));
     }
     for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
-        struct row_source src = {rel_literal, r, k, NULL, m->nrels[k]};
-        LT_TRY(emit_table(s, &t->rels[k], &src, err));
+        struct model_table table = {r, k};
+        struct cypher_out_rows src = {rel_literal, &table, m->nrels[k]};
+        LT_TRY(cypher_out_table(s, &t->rels[k], &src, err));
     }
-    struct row_source gone = {tombstone_literal, r, 0, m->tombstones, m->ntombstones};
-    LT_TRY(emit_table(s, &t->fixed[T_TOMBSTONES], &gone, err));
-    return emit_cleanup(s, t, m, r, err);
+    struct cypher_out_rows gone = {tombstone_literal, m->tombstones, m->ntombstones};
+    LT_TRY(cypher_out_table(s, &t->fixed[CYPHER_OUT_T_TOMBSTONES], &gone, err));
+    return emit_cleanup(s, t, m, err);
 }
 
-static enum lt_rc write_snapshot(struct script *s, const struct templates *t, const struct model *m,
-                                 const struct cypher_out_options *o, struct lt_error *err)
+static enum lt_rc write_snapshot(struct cypher_out_sink *s, const struct cypher_out_templates *t,
+                                 const struct model *m, const struct cypher_out_options *o,
+                                 struct lt_error *err)
 {
-    LT_TRY(emit_header(s, t, o, err));
-    LT_TRY(emit_plain(s, &t->fixed[T_INDEXES], err));
+    LT_TRY(cypher_out_header(s, t, o->pin_update_tag, o->update_tag, err));
+    LT_TRY(cypher_out_plain(s, &t->fixed[CYPHER_OUT_T_INDEXES], err));
     struct model_reader *r = model_reader_new(m);
     enum lt_rc rc = write_tables(s, t, m, r, err);
     model_reader_free(r);
     return rc;
 }
 
-static enum lt_rc write_post_import(struct script *s, const struct templates *t,
+static enum lt_rc write_post_import(struct cypher_out_sink *s, const struct cypher_out_templates *t,
                                     const struct cypher_out_options *o, struct lt_error *err)
 {
-    LT_TRY(emit_header(s, t, o, err));
-    LT_TRY(emit_plain(s, &t->fixed[T_INDEXES], err));
-    return emit_plain(s, &t->fixed[T_POST_IMPORT], err);
+    LT_TRY(cypher_out_header(s, t, o->pin_update_tag, o->update_tag, err));
+    LT_TRY(cypher_out_plain(s, &t->fixed[CYPHER_OUT_T_INDEXES], err));
+    return cypher_out_plain(s, &t->fixed[CYPHER_OUT_T_POST_IMPORT], err);
 }
 
-static enum lt_rc write_script(struct snapdir *d, const char *name, const struct templates *t,
-                               const struct model *m, const struct cypher_out_options *o,
-                               bool post_import, struct lt_error *err)
+static enum lt_rc writer_sink(void *ctx, const char *text, size_t len, struct lt_error *err)
 {
-    struct script s = {.rows = 0};
-    LT_TRY(snapdir_open(d, name, &s.w, err));
+    return fsx_writer_add(ctx, text, len, err);
+}
+
+static enum lt_rc write_script(struct snapdir *d, const char *name,
+                               const struct cypher_out_templates *t, const struct model *m,
+                               const struct cypher_out_options *o, bool post_import,
+                               struct lt_error *err)
+{
+    struct fsx_writer w;
+    LT_TRY(snapdir_open(d, name, &w, err));
+    struct cypher_out_sink s = {writer_sink, &w, 0};
     enum lt_rc rc =
         post_import ? write_post_import(&s, t, o, err) : write_snapshot(&s, t, m, o, err);
     if (rc != LT_OK) {
-        fsx_writer_abort(&s.w);
+        fsx_writer_abort(&w);
         return rc;
     }
-    return snapdir_close(d, &s.w, name, s.rows, err);
+    return snapdir_close(d, &w, name, s.rows, err);
 }
 
 /* Renders t with every placeholder it may take set to text; the output is dropped. */
@@ -380,13 +365,12 @@ static enum lt_rc dry_render(const struct tmpl *t, const char *name, const char 
 
 enum lt_rc cypher_out_check(const struct cypher_out_options *opts, struct lt_error *err)
 {
-    struct templates t;
-    enum lt_rc rc = templates_load(&t, opts->templates_dir, err);
-    if (rc == LT_OK) {
-        rc = dry_render(&t.fixed[opts->pin_update_tag ? T_HEADER_PINNED : T_HEADER],
-                        opts->pin_update_tag ? "update_tag" : NULL, "0", err);
-    }
-    static const int plain[] = {T_INDEXES, T_POST_IMPORT};
+    struct cypher_out_templates t;
+    LT_TRY(cypher_out_templates_load(&t, opts->templates_dir, err));
+    enum lt_rc rc = dry_render(
+        &t.fixed[opts->pin_update_tag ? CYPHER_OUT_T_HEADER_PINNED : CYPHER_OUT_T_HEADER],
+        opts->pin_update_tag ? "update_tag" : NULL, "0", err);
+    static const int plain[] = {CYPHER_OUT_T_INDEXES, CYPHER_OUT_T_POST_IMPORT};
     for (size_t i = 0; rc == LT_OK && i < LT_ARRAY_SIZE(plain); i++) {
         rc = dry_render(&t.fixed[plain[i]], NULL, "", err);
     }
@@ -397,26 +381,127 @@ enum lt_rc cypher_out_check(const struct cypher_out_options *opts, struct lt_err
         rc = dry_render(&t.rels[k], "rows", "[]", err);
     }
     if (rc == LT_OK) {
-        rc = dry_render(&t.fixed[T_TOMBSTONES], "rows", "[]", err);
+        rc = dry_render(&t.fixed[CYPHER_OUT_T_TOMBSTONES], "rows", "[]", err);
     }
     if (rc == LT_OK) {
-        rc = dry_render(&t.fixed[T_CLEANUP], "scopes", "[]", err);
+        rc = dry_render(&t.fixed[CYPHER_OUT_T_CLEANUP], "scopes", "[]", err);
     }
-    templates_release(&t);
+    cypher_out_templates_release(&t);
     return rc;
 }
 
 enum lt_rc cypher_out_write(struct snapdir *d, const struct model *m,
                             const struct cypher_out_options *opts, struct lt_error *err)
 {
-    struct templates t;
-    enum lt_rc rc = templates_load(&t, opts->templates_dir, err);
-    if (rc == LT_OK) {
-        rc = write_script(d, CYPHER_OUT_SNAPSHOT, &t, m, opts, false, err);
-    }
+    struct cypher_out_templates t;
+    LT_TRY(cypher_out_templates_load(&t, opts->templates_dir, err));
+    enum lt_rc rc = write_script(d, CYPHER_OUT_SNAPSHOT, &t, m, opts, false, err);
     if (rc == LT_OK) {
         rc = write_script(d, CYPHER_OUT_POST_IMPORT, &t, m, opts, true, err);
     }
-    templates_release(&t);
+    cypher_out_templates_release(&t);
+    return rc;
+}
+
+/* ---- reading a rows list back ---- */
+
+struct read_state {
+    struct esc_cypher_reader *r;
+    struct cypher_out_read *out;
+    size_t entries_cap, rows_cap;
+};
+
+static void push_entry(struct read_state *st, struct cypher_out_entry e)
+{
+    struct cypher_out_read *o = st->out;
+    if (o->nentries == st->entries_cap) {
+        st->entries_cap = st->entries_cap ? 2 * st->entries_cap : 64;
+        o->entries = mem_realloc_array(o->entries, st->entries_cap, sizeof(*o->entries));
+    }
+    o->entries[o->nentries++] = e;
+}
+
+static void push_row_start(struct read_state *st)
+{
+    struct cypher_out_read *o = st->out;
+    if (o->nrows + 1 >= st->rows_cap) {
+        st->rows_cap = st->rows_cap ? 2 * st->rows_cap : 64;
+        o->first = mem_realloc_array(o->first, st->rows_cap, sizeof(*o->first));
+    }
+    o->first[o->nrows] = o->nentries;
+}
+
+/* One "{k: v, ...}" (or "{}") row. */
+static enum lt_rc read_row(struct read_state *st)
+{
+    struct esc_cypher_reader *r = st->r;
+    push_row_start(st);
+    if (esc_cypher_read_token(r, "{}")) {
+        st->out->nrows++;
+        st->out->first[st->out->nrows] = st->out->nentries;
+        return LT_OK;
+    }
+    for (bool first = true; first || !esc_cypher_read_token(r, "}"); first = false) {
+        const char *name = NULL;
+        struct cypher_out_entry e = {0};
+        LT_TRY(esc_cypher_read_map_key(r, first, &name, &e.keylen));
+        e.key = (size_t)(name - r->text);
+        e.value = r->pos;
+        LT_TRY(esc_cypher_skip_value(r, &e.kind));
+        e.valuelen = r->pos - e.value;
+        push_entry(st, e);
+    }
+    st->out->nrows++;
+    st->out->first[st->out->nrows] = st->out->nentries;
+    return LT_OK;
+}
+
+static enum lt_rc read_rows(struct read_state *st)
+{
+    struct esc_cypher_reader *r = st->r;
+    if (!esc_cypher_read_token(r, "[\n")) {
+        r->bad = r->pos;
+        r->why = "not a list of rows (\"[\" and a line break)";
+        return LT_E_INPUT;
+    }
+    push_row_start(st);
+    if (esc_cypher_read_token(r, "]")) {
+        return LT_OK;
+    }
+    for (;;) {
+        if (!esc_cypher_read_token(r, "  ")) {
+            r->bad = r->pos;
+            r->why = "a row that does not start a line with two spaces";
+            return LT_E_INPUT;
+        }
+        LT_TRY(read_row(st));
+        if (esc_cypher_read_token(r, "\n]")) {
+            return LT_OK;
+        }
+        if (!esc_cypher_read_token(r, ",\n")) {
+            r->bad = r->pos;
+            r->why = "a row not followed by \",\" or the end of the list";
+            return LT_E_INPUT;
+        }
+    }
+}
+
+void cypher_out_read_release(struct cypher_out_read *out)
+{
+    mem_free(out->entries);
+    mem_free(out->first);
+    memset(out, 0, sizeof(*out));
+}
+
+enum lt_rc cypher_out_read_rows(struct esc_cypher_reader *r, struct cypher_out_read *out)
+{
+    memset(out, 0, sizeof(*out));
+    size_t start = r->pos;
+    struct read_state st = {r, out, 0, 0};
+    enum lt_rc rc = read_rows(&st);
+    if (rc != LT_OK) {
+        cypher_out_read_release(out);
+        r->pos = start;
+    }
     return rc;
 }

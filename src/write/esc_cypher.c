@@ -3,10 +3,15 @@
  *
  * Input is checked whole before anything is appended, so a rejected value
  * leaves the output untouched. Runs of characters that need no escape are
- * copied in one piece.
+ * copied in one piece. The readers at the end decode with the same tables
+ * (esc_cypher_needs_escape, esc_cypher_short_escape), so writer and reader
+ * cannot drift apart.
  */
 #include "write/esc_cypher.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/utf8.h"
@@ -177,4 +182,278 @@ bool esc_cypher_is_plain_name(const char *name)
         }
     }
     return true;
+}
+
+enum lt_rc esc_cypher_string_list(struct buf *out, const char *const *items, size_t n)
+{
+    size_t start = out->len;
+    enum lt_rc rc = buf_addc(out, '[');
+    for (size_t i = 0; rc == LT_OK && i < n; i++) {
+        rc = buf_adds(out, i ? ", " : "");
+        rc = rc == LT_OK ? esc_cypher_string(out, items[i], strlen(items[i])) : rc;
+    }
+    if (rc == LT_E_INPUT) {
+        buf_truncate(out, start); /* a refused element: nothing appended, as for a string */
+    }
+    return rc == LT_OK ? buf_addc(out, ']') : rc;
+}
+
+enum lt_rc esc_cypher_map_key(struct buf *out, bool first, const char *name)
+{
+    if (!esc_cypher_is_plain_name(name)) {
+        return LT_E_INTERNAL;
+    }
+    LT_TRY(buf_adds(out, first ? "{" : ", "));
+    LT_TRY(buf_adds(out, name));
+    return buf_adds(out, ": ");
+}
+
+enum lt_rc esc_cypher_map_end(struct buf *out)
+{
+    return buf_addc(out, '}');
+}
+
+/* ---- reading back ---- */
+
+void esc_cypher_reader_init(struct esc_cypher_reader *r, const char *text, size_t len)
+{
+    *r = (struct esc_cypher_reader){.text = text, .len = len, .why = ""};
+}
+
+/* Records why the literal at r->pos is refused; the offending byte is at bad. */
+static enum lt_rc esc_cypher_refuse(struct esc_cypher_reader *r, size_t bad, const char *why)
+{
+    r->bad = bad;
+    r->why = why;
+    return LT_E_INPUT;
+}
+
+bool esc_cypher_read_token(struct esc_cypher_reader *r, const char *token)
+{
+    size_t n = strlen(token);
+    if (r->len - r->pos < n || memcmp(r->text + r->pos, token, n) != 0) {
+        return false;
+    }
+    r->pos += n;
+    return true;
+}
+
+static int esc_cypher_upper_hex(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Appends code point cp (below U+10000 here: \uXXXX escapes only) as UTF-8. */
+static enum lt_rc esc_cypher_add_utf8(struct buf *out, uint32_t cp)
+{
+    char u[3];
+    if (cp < 0x80) {
+        return buf_addc(out, (char)cp);
+    }
+    if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        return buf_add(out, u, 2);
+    }
+    u[0] = (char)(0xE0 | (cp >> 12));
+    u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[2] = (char)(0x80 | (cp & 0x3F));
+    return buf_add(out, u, 3);
+}
+
+/*
+ * The escape at text[i] (a backslash). On success *cp is the character and
+ * *k the escape's length. Only the escapes esc_cypher_add_escape writes.
+ */
+static const char *esc_cypher_decode_escape(const char *s, size_t avail, uint32_t *cp, size_t *k)
+{
+    static const char from[] = "tbnrf'\\";
+    static const char to[] = "\t\b\n\r\f'\\";
+    if (avail < 2) {
+        return "unterminated string literal";
+    }
+    const char *short_form = s[1] ? strchr(from, s[1]) : NULL;
+    if (short_form) {
+        *cp = (unsigned char)to[short_form - from];
+        *k = 2;
+        return NULL;
+    }
+    if (s[1] != 'u') {
+        return "an escape ltsnap does not write";
+    }
+    uint32_t v = 0;
+    for (size_t j = 2; j < 6; j++) {
+        int h = j < avail ? esc_cypher_upper_hex(s[j]) : -1;
+        if (h < 0) {
+            return "\\u not followed by four upper-case hex digits";
+        }
+        v = v << 4 | (uint32_t)h;
+    }
+    if (v == 0 || !esc_cypher_needs_escape(v) || esc_cypher_short_escape(v) != NULL) {
+        return "a \\u escape where ltsnap writes the character or a short escape";
+    }
+    *cp = v;
+    *k = 6;
+    return NULL;
+}
+
+enum lt_rc esc_cypher_read_string(struct esc_cypher_reader *r, struct buf *out)
+{
+    const char *s = r->text;
+    size_t i = r->pos;
+    if (i >= r->len || s[i] != '\'') {
+        return esc_cypher_refuse(r, i, "not a string literal");
+    }
+    size_t start = out->len;
+    for (i++; i < r->len && s[i] != '\'';) {
+        uint32_t cp = 0;
+        size_t k = 0;
+        const char *why = NULL;
+        if (s[i] == '\\') {
+            why = esc_cypher_decode_escape(s + i, r->len - i, &cp, &k);
+        } else if ((k = utf8_decode(s + i, r->len - i, &cp)) == 0) {
+            why = "invalid UTF-8 in a string literal";
+        } else if (esc_cypher_needs_escape(cp) || cp == 0) {
+            why = "a character ltsnap escapes written as it is";
+        }
+        enum lt_rc rc =
+            why ? LT_E_INPUT
+                : (s[i] == '\\' ? esc_cypher_add_utf8(out, cp) : buf_add(out, s + i, k));
+        if (rc != LT_OK) {
+            buf_truncate(out, start);
+            return why ? esc_cypher_refuse(r, i, why) : rc;
+        }
+        i += k;
+    }
+    if (i >= r->len) {
+        buf_truncate(out, start);
+        return esc_cypher_refuse(r, i, "unterminated string literal");
+    }
+    r->pos = i + 1;
+    return LT_OK;
+}
+
+enum lt_rc esc_cypher_read_int(struct esc_cypher_reader *r, int64_t *out)
+{
+    if (esc_cypher_read_token(r, ESC_CYPHER_INT64_MIN_TEXT)) {
+        *out = INT64_MIN;
+        return LT_OK;
+    }
+    const char *s = r->text + r->pos;
+    size_t avail = r->len - r->pos;
+    size_t sign = avail > 0 && s[0] == '-' ? 1 : 0;
+    size_t n = sign;
+    while (n < avail && n < sign + 20 && s[n] >= '0' && s[n] <= '9') {
+        n++;
+    }
+    if (n == sign || (s[sign] == '0' && (n > sign + 1 || sign))) {
+        return esc_cypher_refuse(r, r->pos, "not an integer literal as ltsnap writes it");
+    }
+    char digits[24];
+    memcpy(digits, s, n);
+    digits[n] = '\0';
+    errno = 0;
+    char *end = NULL;
+    long long v = strtoll(digits, &end, 10);
+    if (errno != 0 || *end != '\0' || v == INT64_MIN) {
+        return esc_cypher_refuse(r, r->pos, "integer literal out of range");
+    }
+    *out = (int64_t)v;
+    r->pos += n;
+    return LT_OK;
+}
+
+enum lt_rc esc_cypher_read_bool(struct esc_cypher_reader *r, bool *out)
+{
+    if (esc_cypher_read_token(r, "true")) {
+        *out = true;
+        return LT_OK;
+    }
+    if (esc_cypher_read_token(r, "false")) {
+        *out = false;
+        return LT_OK;
+    }
+    return esc_cypher_refuse(r, r->pos, "not a boolean literal");
+}
+
+enum lt_rc esc_cypher_read_string_list(struct esc_cypher_reader *r, struct buf *out, size_t *n)
+{
+    size_t start = r->pos;
+    size_t out_start = out->len;
+    *n = 0;
+    if (!esc_cypher_read_token(r, "[")) {
+        return esc_cypher_refuse(r, start, "not a list literal");
+    }
+    enum lt_rc rc = LT_OK;
+    for (bool first = true; rc == LT_OK && !esc_cypher_read_token(r, "]"); first = false) {
+        if (!first && !esc_cypher_read_token(r, ", ")) {
+            rc = esc_cypher_refuse(r, r->pos, "list elements not separated by \", \"");
+        } else {
+            rc = esc_cypher_read_string(r, out);
+        }
+        if (rc == LT_OK) {
+            rc = buf_addc(out, '\0');
+            (*n)++;
+        }
+    }
+    if (rc != LT_OK) {
+        buf_truncate(out, out_start);
+        r->pos = start;
+        *n = 0;
+    }
+    return rc;
+}
+
+enum lt_rc esc_cypher_read_map_key(struct esc_cypher_reader *r, bool first, const char **name,
+                                   size_t *len)
+{
+    size_t start = r->pos;
+    if (!esc_cypher_read_token(r, first ? "{" : ", ")) {
+        return esc_cypher_refuse(r, start,
+                                 first ? "not a map literal" : "expected \", \" or \"}\"");
+    }
+    const char *s = r->text + r->pos;
+    size_t n = 0;
+    while (r->pos + n < r->len &&
+           (n ? esc_cypher_is_name_char(s[n]) : esc_cypher_is_name_start(s[n]))) {
+        n++;
+    }
+    size_t after = r->pos + n;
+    if (n == 0 || r->len - after < 2 || memcmp(r->text + after, ": ", 2) != 0) {
+        size_t bad = r->pos + n;
+        r->pos = start;
+        return esc_cypher_refuse(r, bad, "a map key that is not a plain name followed by \": \"");
+    }
+    *name = s;
+    *len = n;
+    r->pos = after + 2;
+    return LT_OK;
+}
+
+enum lt_rc esc_cypher_skip_value(struct esc_cypher_reader *r, enum esc_cypher_kind *kind)
+{
+    char c = r->pos < r->len ? r->text[r->pos] : '\0';
+    struct buf scratch = BUF_INIT(BUF_MAX_LARGE);
+    enum lt_rc rc = LT_OK;
+    if (c == '\'') {
+        *kind = ESC_CYPHER_STRING;
+        rc = esc_cypher_read_string(r, &scratch);
+    } else if (c == '[') {
+        size_t n = 0;
+        *kind = ESC_CYPHER_STRING_LIST;
+        rc = esc_cypher_read_string_list(r, &scratch, &n);
+    } else if (c == 't' || c == 'f') {
+        bool b = false;
+        *kind = ESC_CYPHER_BOOL;
+        rc = esc_cypher_read_bool(r, &b);
+    } else {
+        int64_t v = 0;
+        *kind = ESC_CYPHER_INT;
+        rc = esc_cypher_read_int(r, &v);
+    }
+    buf_release(&scratch);
+    return rc;
 }

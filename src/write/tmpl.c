@@ -22,7 +22,9 @@ struct tmpl_scan {
     size_t nvars;
     bool *used;
     struct buf *out;
-    size_t line; /* 1-based line of the current position */
+    size_t line;      /* 1-based line of the current position */
+    const char *open; /* placeholder left unfilled (tmpl_split), or NULL */
+    struct tmpl_parts *parts;
 };
 
 /* The template's name for messages (a template not made by tmpl_load may have none). */
@@ -168,8 +170,20 @@ static enum lt_rc tmpl_copy(struct tmpl_scan *sc, const char *text, size_t from,
     return buf_add(sc->out, text + from, to - from);
 }
 
+/* Records where the open placeholder stands (tmpl_split). */
+static void tmpl_cut(struct tmpl_scan *sc)
+{
+    struct tmpl_parts *p = sc->parts;
+    p->cuts = mem_realloc_array(p->cuts, p->ncuts + 1, sizeof(*p->cuts));
+    p->cuts[p->ncuts++] = sc->out->len;
+}
+
 static enum lt_rc tmpl_fill(struct tmpl_scan *sc, const char *name, size_t n, struct lt_error *err)
 {
+    if (sc->open && strncmp(sc->open, name, n) == 0 && sc->open[n] == '\0') {
+        tmpl_cut(sc);
+        return LT_OK;
+    }
     const struct tmpl_var *v = tmpl_find(sc, name, n);
     if (v == NULL) {
         return lt_fail(err, LT_E_CONFIG, "'%s' line %zu: unknown placeholder {{%.*s}}",
@@ -222,7 +236,7 @@ enum lt_rc tmpl_render(const struct tmpl *t, const struct tmpl_var *vars, size_t
 {
     LT_TRY(tmpl_check_vars(vars, nvars, err));
     size_t start = out->len;
-    struct tmpl_scan sc = {t, vars, nvars, mem_calloc(nvars, sizeof(bool)), out, 1};
+    struct tmpl_scan sc = {t, vars, nvars, mem_calloc(nvars, sizeof(bool)), out, 1, NULL, NULL};
     enum lt_rc rc = tmpl_scan_text(&sc, err);
     if (rc == LT_OK) {
         rc = tmpl_check_used(&sc, err);
@@ -233,5 +247,40 @@ enum lt_rc tmpl_render(const struct tmpl *t, const struct tmpl_var *vars, size_t
         buf_truncate(out, start);
     }
     mem_free(sc.used);
+    return rc;
+}
+
+void tmpl_parts_release(struct tmpl_parts *parts)
+{
+    buf_release(&parts->text);
+    mem_free(parts->cuts);
+    parts->cuts = NULL;
+    parts->ncuts = 0;
+}
+
+enum lt_rc tmpl_split(const struct tmpl *t, const char *open, const struct tmpl_var *vars,
+                      size_t nvars, struct tmpl_parts *parts, struct lt_error *err)
+{
+    *parts = (struct tmpl_parts){.text = BUF_INIT(TMPL_MAX_SIZE)};
+    enum lt_rc rc = tmpl_check_vars(vars, nvars, err);
+    if (rc == LT_OK && !tmpl_valid_name(open)) {
+        rc = lt_fail(err, LT_E_INTERNAL, "invalid placeholder name '%s'", open ? open : "(null)");
+    }
+    struct tmpl_scan sc = {t, vars, nvars, mem_calloc(nvars, sizeof(bool)), &parts->text,
+                           1, open, parts};
+    if (rc == LT_OK) {
+        rc = tmpl_scan_text(&sc, err);
+    }
+    if (rc == LT_OK) {
+        rc = tmpl_check_used(&sc, err);
+    }
+    if (rc == LT_OK && parts->ncuts == 0) {
+        rc = lt_fail(err, LT_E_CONFIG, "'%s': required placeholder {{%s}} is not used",
+                     tmpl_name(t), open);
+    }
+    mem_free(sc.used);
+    if (rc != LT_OK) {
+        tmpl_parts_release(parts);
+    }
     return rc;
 }

@@ -3,7 +3,8 @@
  * with {{name}} placeholders that the writers fill. The program holds no
  * Cypher statements of its own.
  *
- * Owns: loading a template and filling its placeholders.
+ * Owns: loading a template, filling its placeholders, and saying where a
+ *       placeholder stood in the rendered text (tmpl_split, for readers).
  * May call: base.
  *
  * Rules:
@@ -49,5 +50,23 @@ void tmpl_release(struct tmpl *t);
  */
 LT_MUST_CHECK enum lt_rc tmpl_render(const struct tmpl *t, const struct tmpl_var *vars,
                                      size_t nvars, struct buf *out, struct lt_error *err);
+
+/* A template rendered with one placeholder left open, for reading rendered text back. */
+struct tmpl_parts {
+    struct buf text; /* the rendering, with nothing where the open placeholder stood */
+    size_t *cuts;    /* offsets in text where it stood, ascending; owned */
+    size_t ncuts;
+};
+
+/*
+ * Renders t as tmpl_render does, except that placeholder `open` is left
+ * unfilled and its places are recorded: text[0, cuts[0]) is what precedes
+ * its first use, and so on. open must be used at least once (LT_E_CONFIG).
+ * parts need not be initialised; it is released on failure.
+ */
+LT_MUST_CHECK enum lt_rc tmpl_split(const struct tmpl *t, const char *open,
+                                    const struct tmpl_var *vars, size_t nvars,
+                                    struct tmpl_parts *parts, struct lt_error *err);
+void tmpl_parts_release(struct tmpl_parts *parts);
 
 #endif

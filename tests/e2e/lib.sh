@@ -10,8 +10,19 @@ LTSNAP="$ROOT/$B/ltsnap"
 PY=/usr/bin/python3
 TEST_NAME=$(basename "$0" .sh)
 T="$ROOT/$B/tests/e2e/$TEST_NAME"
-rm -rf "$T"
+rm -rf "$T" "$T.valgrind"
 mkdir -p "$T"
+# make valgrind (LT_VALGRIND=1): every run of $LTSNAP goes through tests/lib/valgrind, its
+# reports into $T.valgrind/<pid>.log; done_testing fails the test for any report.
+if [ "${LT_VALGRIND:-0}" = 1 ]; then
+    mkdir -p "$T.valgrind"
+    cat >"$T.valgrind/ltsnap" <<EOF
+#!/bin/sh
+LT_VALGRIND_LOG='$T.valgrind/%p.log' exec '$ROOT/tests/lib/valgrind' '$LTSNAP' "\$@"
+EOF
+    chmod +x "$T.valgrind/ltsnap"
+    LTSNAP="$T.valgrind/ltsnap"
+fi
 count=0
 fails=0
 FAKE_PID=
@@ -132,6 +143,26 @@ except (KeyError, IndexError):
 PYEOF
 }
 
+# fake_arrived: how many API requests have reached the fake (answered or being answered).
+fake_arrived() {
+    fake_stat 's["total_requests"] + s["in_flight"]'
+}
+
+# wait_request PID BASE: waits until more than BASE requests (fake_arrived before the client
+# PID started) have reached the fake - so the client is past its start-up and mid-run - at
+# most 60 s; false if PID ended or time ran out first. (A count of requests in flight would
+# also see the previous client's last one.)
+wait_request() {
+    tries=0
+    while [ "$(fake_arrived)" -le "$2" ]; do
+        tries=$((tries + 1))
+        if [ "$tries" -gt 600 ] || ! kill -0 "$1" 2>/dev/null; then
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
 fake_reset_stats() {
     "$PY" -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_fake/reset-stats", data=b"", method="POST"))' "$FAKE_URL"
 }
@@ -173,8 +204,19 @@ no_temp_dirs() {
     ! ls -a "$1" | grep -q '\.tmp-'
 }
 
+# Under make valgrind: every report valgrind wrote is a failure (errors, leaks, warnings).
+valgrind_reports() {
+    [ -d "$T.valgrind" ] || return 0
+    for log in "$T.valgrind"/*.log; do
+        [ -s "$log" ] || continue
+        not_ok "valgrind: $(basename "$log")"
+        head -40 "$log" | sed 's/^/#   /'
+    done
+}
+
 done_testing() {
     stop_fake
+    valgrind_reports
     echo "1..$count"
     [ "$count" -gt 0 ] && [ "$fails" -eq 0 ]
 }

@@ -9,10 +9,11 @@ stop_fake
 # Slow enough that the fetch is still running after a second, however few calls it makes.
 start_fake fixtures/fake/e2e.json --fault latency:1000
 for sig in TERM INT; do
+    base=$(fake_arrived)
     "$LTSNAP" fetch --endpoint-url "$FAKE_URL" --region us-east-1 --out "$T/snap" \
         >"$T/stdout" 2>"$T/stderr" &
     pid=$!
-    sleep 1
+    check "SIG$sig: sent mid-run" wait_request "$pid" "$base"
     kill -"$sig" "$pid"
     wait "$pid"
     st=$?

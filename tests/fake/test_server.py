@@ -447,6 +447,26 @@ class Faults(FakeCase):
         type(self).tearDownClass()
         type(self).setUpClass()
 
+    def test_delete_after_any_action(self):
+        doomed = "lt-0e2e0000000000104"
+        self.fake.reset(faults=["delete-after:%s/us-east-1:%s:2" % (LTV, doomed)])
+        self.assertEqual(self.fake.call(LTV, BOTH, region="eu-west-1")[0], 200)  # not matching
+        self.assertEqual(self.fake.call(LTV, BOTH)[0], 200)  # the 1st match: still there
+        self.assertEqual(self.fake.call(LTV, {"LaunchTemplateId": doomed})[0], 200)  # the 2nd
+        self.assertError(self.fake.call(LTV, {"LaunchTemplateId": doomed}), 400,
+                         "InvalidLaunchTemplateId.NotFound")
+        self.assertEqual(self.fake.stats()["faults_injected"], {"delete-after": 1})
+        self.assertEqual(self.fake.stats()["templates_deleted"], 1)
+        # after an STS call: gone before any listing
+        self.fake.reset(faults=["delete-after:GetCallerIdentity:lt-0e2e0000000000102"])
+        self.assertEqual(self.fake.call("GetCallerIdentity")[0], 200)
+        items, _ = fh.paginate(self.fake, LT, {}, "launchTemplates")
+        self.assertNotIn("lt-0e2e0000000000102", ids(items))
+        r = self.fake.control("POST", "/_fake/faults", ["delete-after:%s:lt-1" % LT])
+        self.assertIn("error", r)
+        type(self).tearDownClass()
+        type(self).setUpClass()
+
     def test_add_version_and_create_after_list(self):
         self.fake.reset(faults=["add-version-after-list:lt-0e2e0000000000201",
                                 "create-after-list:eu-west-1"])
@@ -554,6 +574,21 @@ class Faults(FakeCase):
         self.assertGreaterEqual(time.monotonic() - t0, 0.15)
         r = self.fake.control("POST", "/_fake/faults", ["throttle:Describe Regions:1"])
         self.assertIn("error", r)
+
+    def test_slow_counted(self):
+        import time
+        self.fake.reset(faults=["slow:DescribeRegions:300:1@2"])
+        t0 = time.monotonic()
+        self.assertEqual(self.fake.call("DescribeRegions")[0], 200)
+        t1 = time.monotonic()
+        self.assertEqual(self.fake.call("DescribeRegions")[0], 200)  # the slow one
+        t2 = time.monotonic()
+        self.assertEqual(self.fake.call("DescribeRegions")[0], 200)
+        t3 = time.monotonic()
+        self.assertLess(t1 - t0, 0.3)
+        self.assertGreaterEqual(t2 - t1, 0.3)
+        self.assertLess(t3 - t2, 0.3)
+        self.assertEqual(self.fake.stats()["faults_injected"], {"slow": 1})
 
 
 class Endpoints(FakeCase):

@@ -1,15 +1,24 @@
 /*
- * fuzz_esc_csv - esc_csv_field round trip: any valid UTF-8 value without NUL,
- * written as a field, reads back through libcsv as exactly the same bytes,
- * as one field of one record.
+ * fuzz_esc_csv - round trips through the CSV escaper and libcsv:
+ * - esc_csv_field: any valid UTF-8 value without NUL, written as a field,
+ *   reads back through libcsv as exactly the same bytes, as one field of one
+ *   record; anything else is refused and nothing is appended;
+ * - esc_csv_array: the input split at 0xFF bytes (never part of UTF-8) is a
+ *   list of elements; when every element is non-empty, valid UTF-8 and free
+ *   of the array delimiter U+001F, the field reads back through libcsv as
+ *   the elements joined by U+001F, and splitting it there gives them back;
+ *   otherwise it is refused and nothing is appended.
  */
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/mem.h"
 #include "base/utf8.h"
 #include "write/esc_csv.h"
+
+#define FUZZ_MAX_ITEMS 64
 
 struct readback {
     const char *want;
@@ -33,6 +42,66 @@ static void on_record(int c, void *ctx)
     ((struct readback *)ctx)->records++;
 }
 
+/* Reads one CSV text back with libcsv; aborts unless it is one field of one record == want. */
+static void read_back(const struct buf *csv, const char *want, size_t len)
+{
+    struct readback r = {want, len, 0, 0};
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0 ||
+        csv_parse(&p, buf_str(csv), csv->len, on_field, on_record, &r) != csv->len ||
+        csv_fini(&p, on_field, on_record, &r) != 0 || r.fields != 1 || r.records != 1) {
+        abort();
+    }
+    csv_free(&p);
+}
+
+static bool element_ok(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 0 && utf8_valid(s, n, NULL) && !memchr(s, ESC_CSV_ARRAY_DELIM, n);
+}
+
+/* The array round trip; items are the input's pieces between 0xFF bytes (as C strings). */
+static void fuzz_array(const char *s, size_t size)
+{
+    char *items[FUZZ_MAX_ITEMS];
+    size_t n = 0;
+    const char *p = s;
+    const char *end = s + size;
+    while (n < FUZZ_MAX_ITEMS) {
+        const char *cut = memchr(p, 0xFF, (size_t)(end - p));
+        const char *stop = cut ? cut : end;
+        items[n] = mem_strndup(p, (size_t)(stop - p)); /* a NUL inside ends the C string */
+        n++;
+        if (!cut) {
+            break;
+        }
+        p = cut + 1;
+    }
+    bool valid = true;
+    struct buf joined = BUF_INIT(BUF_MAX_LARGE);
+    for (size_t i = 0; i < n; i++) {
+        valid = valid && element_ok(items[i]);
+        if ((i && buf_addc(&joined, ESC_CSV_ARRAY_DELIM) != LT_OK) ||
+            buf_adds(&joined, items[i]) != LT_OK) {
+            abort();
+        }
+    }
+    struct buf out = BUF_INIT(BUF_MAX_LARGE);
+    enum lt_rc rc = esc_csv_array(&out, (const char *const *)items, n);
+    if ((rc == LT_OK) != valid || (rc != LT_OK && out.len != 0)) {
+        abort(); /* accepts exactly the valid arrays, appends nothing otherwise */
+    }
+    if (rc == LT_OK) {
+        read_back(&out, buf_str(&joined), joined.len);
+    }
+    buf_release(&out);
+    buf_release(&joined);
+    for (size_t i = 0; i < n; i++) {
+        mem_free(items[i]);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
@@ -41,19 +110,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     struct buf out = BUF_INIT(BUF_MAX_LARGE);
     enum lt_rc rc = esc_csv_field(&out, s, size);
     bool valid = utf8_valid(s, size, NULL) && !memchr(s, '\0', size);
-    if ((rc == LT_OK) != valid) {
-        abort(); /* accepts exactly the valid values */
+    if ((rc == LT_OK) != valid || (rc != LT_OK && out.len != 0)) {
+        abort(); /* accepts exactly the valid values, appends nothing otherwise */
     }
     if (rc == LT_OK) {
-        struct readback r = {s, size, 0, 0};
-        struct csv_parser p;
-        if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0 ||
-            csv_parse(&p, buf_str(&out), out.len, on_field, on_record, &r) != out.len ||
-            csv_fini(&p, on_field, on_record, &r) != 0 || r.fields != 1 || r.records != 1) {
-            abort();
-        }
-        csv_free(&p);
+        read_back(&out, s, size);
     }
     buf_release(&out);
+    fuzz_array(s, size);
     return 0;
 }

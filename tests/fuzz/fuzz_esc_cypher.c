@@ -1,15 +1,33 @@
 /*
- * fuzz_esc_cypher - esc_cypher_string: any valid UTF-8 value without NUL
- * becomes one single-quoted literal on one line that decodes (by the Cypher
- * 5 escape rules, decoder below) to exactly the input, with no unescaped
- * quote inside; anything else is refused and nothing is appended.
+ * fuzz_esc_cypher - round trips through the Cypher escaper and its reader:
+ * - esc_cypher_string: any valid UTF-8 value without NUL becomes one
+ *   single-quoted literal on one line with no unescaped quote inside, that
+ *   decodes to exactly the input both by the Cypher 5 escape rules (docs
+ *   reference section 8.1; decode() below, written from the rules, not from
+ *   the escaper) and by esc_cypher_read_string, which must stop right after
+ *   it; anything else is refused and nothing is appended;
+ * - esc_cypher_int: the first 8 bytes as an int64 read back to the same
+ *   value by strtoll (or as INT64_MIN's parenthesised expression) and by
+ *   esc_cypher_read_int;
+ * - esc_cypher_string_list: the input split at 0xFF bytes (never part of
+ *   UTF-8) as a list, read back by esc_cypher_read_string_list when every
+ *   element is acceptable;
+ * - the reader on the raw input (what `ltsnap verify` meets in a snapshot
+ *   someone edited): when esc_cypher_read_string or esc_cypher_skip_value
+ *   accepts a literal at the start, writing the decoded value gives back
+ *   exactly the bytes read (the reader takes the writer's spelling only).
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/mem.h"
 #include "base/utf8.h"
 #include "write/esc_cypher.h"
+
+#define FUZZ_MAX_ITEMS 64
 
 static int hexval(char c)
 {
@@ -97,6 +115,123 @@ static void decode(const char *lit, size_t n, struct buf *out)
     }
 }
 
+/* Reads an int back with the project's reader. */
+static void fuzz_read_int(const struct buf *text, int64_t want)
+{
+    struct esc_cypher_reader r;
+    esc_cypher_reader_init(&r, buf_str(text), text->len);
+    int64_t got = 0;
+    if (esc_cypher_read_int(&r, &got) != LT_OK || got != want || r.pos != text->len) {
+        abort();
+    }
+}
+
+/* esc_cypher_int and back: "-?[0-9]+" read with strtoll, or INT64_MIN's expression. */
+static void fuzz_int(const unsigned char *data, size_t size)
+{
+    uint64_t u = 0;
+    for (size_t i = 0; i < 8; i++) {
+        u = u << 8 | (i < size ? data[i] : 0);
+    }
+    int64_t v = (int64_t)u;
+    struct buf out = BUF_INIT(64);
+    if (esc_cypher_int(&out, v) != LT_OK) {
+        abort();
+    }
+    const char *text = buf_str(&out);
+    if (v == INT64_MIN) {
+        if (strcmp(text, "(-9223372036854775807 - 1)") != 0) {
+            abort();
+        }
+    } else {
+        size_t digits = strspn(text + (text[0] == '-'), "0123456789");
+        char *end = NULL;
+        errno = 0;
+        long long back = strtoll(text, &end, 10);
+        if (digits == 0 || text[(text[0] == '-') + digits] != '\0' || *end || errno || back != v) {
+            abort();
+        }
+    }
+    fuzz_read_int(&out, v);
+    buf_release(&out);
+}
+
+/* esc_cypher_string_list and esc_cypher_read_string_list on the 0xFF-separated pieces. */
+static void fuzz_list(const char *s, size_t size)
+{
+    char *items[FUZZ_MAX_ITEMS];
+    size_t n = 0;
+    bool valid = true;
+    const char *p = s;
+    const char *end = s + size;
+    while (n < FUZZ_MAX_ITEMS) {
+        const char *cut = memchr(p, 0xFF, (size_t)(end - p));
+        const char *stop = cut ? cut : end;
+        items[n] = mem_strndup(p, (size_t)(stop - p)); /* a NUL inside ends the C string */
+        valid = valid && utf8_valid(items[n], strlen(items[n]), NULL);
+        n++;
+        if (!cut) {
+            break;
+        }
+        p = cut + 1;
+    }
+    struct buf out = BUF_INIT(BUF_MAX_LARGE);
+    enum lt_rc rc = esc_cypher_string_list(&out, (const char *const *)items, n);
+    if ((rc == LT_OK) != valid || (rc != LT_OK && out.len != 0)) {
+        abort();
+    }
+    if (rc == LT_OK) {
+        struct esc_cypher_reader r;
+        esc_cypher_reader_init(&r, buf_str(&out), out.len);
+        struct buf back = BUF_INIT(BUF_MAX_LARGE);
+        size_t nback = 0;
+        if (esc_cypher_read_string_list(&r, &back, &nback) != LT_OK || nback != n ||
+            r.pos != out.len) {
+            abort();
+        }
+        const char *b = buf_str(&back);
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(b, items[i]) != 0) {
+                abort();
+            }
+            b += strlen(b) + 1;
+        }
+        buf_release(&back);
+    }
+    buf_release(&out);
+    for (size_t i = 0; i < n; i++) {
+        mem_free(items[i]);
+    }
+}
+
+/* The reader on raw input: what it accepts is exactly what the writer would write. */
+static void fuzz_reader(const char *s, size_t size)
+{
+    struct esc_cypher_reader r;
+    esc_cypher_reader_init(&r, s, size);
+    struct buf value = BUF_INIT(BUF_MAX_LARGE);
+    if (esc_cypher_read_string(&r, &value) == LT_OK) {
+        struct buf again = BUF_INIT(BUF_MAX_LARGE);
+        if (esc_cypher_string(&again, buf_str(&value), value.len) != LT_OK || again.len != r.pos ||
+            memcmp(again.ptr, s, r.pos) != 0) {
+            abort();
+        }
+        buf_release(&again);
+    } else if (r.pos != 0 || r.why == NULL) {
+        abort(); /* a refusal leaves the position and says why */
+    }
+    buf_release(&value);
+    esc_cypher_reader_init(&r, s, size);
+    enum esc_cypher_kind kind;
+    if (esc_cypher_skip_value(&r, &kind) == LT_OK) {
+        if (r.pos == 0 || r.pos > size) {
+            abort();
+        }
+    } else if (r.pos != 0) {
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
@@ -117,8 +252,18 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         if (back.len != size || (size && memcmp(back.ptr, s, size) != 0)) {
             abort();
         }
+        buf_reset(&back);
+        struct esc_cypher_reader r;
+        esc_cypher_reader_init(&r, buf_str(&out) + 1, out.len - 1);
+        if (esc_cypher_read_string(&r, &back) != LT_OK || r.pos != out.len - 1 ||
+            back.len != size || (size && memcmp(back.ptr, s, size) != 0)) {
+            abort();
+        }
         buf_release(&back);
     }
     buf_release(&out);
+    fuzz_int(data, size);
+    fuzz_list(s, size);
+    fuzz_reader(s, size);
     return 0;
 }

@@ -157,6 +157,16 @@ static void test_log(void)
     log_render(&b, "name 'a\nb\x1b[2J' \xff ok \xc3\xa9");
     EXPECT_STR(buf_str(&b), "name 'a\\nb\\x1B[2J' \\xFF ok \xc3\xa9");
     buf_reset(&b);
+    /* C1 controls (U+009B is CSI) are escaped byte by byte; U+00A0 and above are kept. */
+    log_render(&b, "a\xc2\x9b"
+                   "2Jb \xc2\x80\xc2\x85 \xc2\xa0\xc2\xa9");
+    EXPECT_STR(buf_str(&b), "a\\xC2\\x9B2Jb \\xC2\\x80\\xC2\\x85 \xc2\xa0\xc2\xa9");
+    buf_reset(&b);
+    /* Line separators and bidi overrides/isolates too; other punctuation of that block is kept. */
+    log_render(&b, "x\xe2\x80\xa8y\xe2\x80\xaez\xe2\x81\xa6w \xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xaa");
+    EXPECT_STR(buf_str(&b), "x\\xE2\\x80\\xA8y\\xE2\\x80\\xAEz\\xE2\\x81\\xA6w "
+                            "\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xaa");
+    buf_reset(&b);
     log_add_secret("wJalrXUtnFEMI/K7MDENG", 21);
     log_render(&b,
                "secret=wJalrXUtnFEMI/K7MDENG, Signature=abcdef0123 X-Amz-Security-Token: tok&x");

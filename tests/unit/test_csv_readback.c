@@ -17,6 +17,7 @@
 #include "base/mem.h"
 #include "ec2/ec2_page.h"
 #include "model/model.h"
+#include "model/secrets.h"
 #include "tap.h"
 #include "testfs.h"
 #include "write/esc_csv.h"
@@ -199,6 +200,30 @@ static char *user_data_hash_text(const cJSON *data)
 }
 
 /* any interface true -> true; one says false -> false; none says -> absent */
+/* The kinds the detector finds in the decoded user data, joined by U+001F; NULL for none. */
+static char *user_data_secret_kinds_text(const cJSON *data)
+{
+    const char *b64 = json_get_string(data, "UserData");
+    if (!b64) {
+        return NULL;
+    }
+    struct buf raw = BUF_INIT(BUF_MAX_LARGE);
+    struct buf kinds = BUF_INIT(256);
+    EXPECT_OK(hash_base64_decode(&raw, b64, strlen(b64)));
+    unsigned found = secrets_scan(buf_str(&raw), raw.len);
+    for (int k = 0; k < SECRETS_KIND_COUNT; k++) {
+        if (found & (1u << k)) {
+            EXPECT_OK(buf_printf(&kinds, "%s%s", kinds.len ? "\x1f" : "", secrets_kind_name(k)));
+        }
+    }
+    buf_release_secret(&raw);
+    if (kinds.len == 0) {
+        buf_release(&kinds);
+        return NULL;
+    }
+    return buf_detach(&kinds, NULL);
+}
+
 static char *public_ip_text(const cJSON *data)
 {
     const char *v = NULL;
@@ -287,6 +312,9 @@ static char *expected_version_field(const char *column, const cJSON *v, bool *kn
     }
     if (strcmp(column, "user_data_sha256") == 0) {
         return user_data_hash_text(data);
+    }
+    if (strcmp(column, "user_data_secret_kinds:string[]") == 0) {
+        return user_data_secret_kinds_text(data);
     }
     if (strcmp(column, "user_data") == 0) {
         return NULL; /* never written without --include-user-data */
@@ -505,6 +533,68 @@ static void check_set(const char *name, const char *const *files, size_t n, cons
     mem_free(dir);
 }
 
+/*
+ * Regression: a tag's node id is its key and value, so a 100 KB value made
+ * an id longer than the buffer naming the row in messages, and writing
+ * failed ("nodes-aws-tag.csv: id too long"). The value must read back whole.
+ */
+static void check_long_tag(const char *outdir)
+{
+    tap_note("a tag value of 100 KB");
+    struct buf value = BUF_INIT(BUF_MAX_LARGE);
+    for (size_t i = 0; i < 100000 / 10; i++) {
+        EXPECT_OK(buf_adds(&value, "\\u00e9;'\\\\\\\"x\\n//")); /* JSON text: 10 bytes decoded */
+    }
+    struct buf page = BUF_INIT(BUF_MAX_LARGE);
+    EXPECT_OK(
+        buf_printf(&page,
+                   "{\"LaunchTemplates\": [{\"LaunchTemplateId\": \"lt-0123456789abcdef0\", "
+                   "\"LaunchTemplateName\": \"long-tag\", \"DefaultVersionNumber\": 1, "
+                   "\"LatestVersionNumber\": 1, \"Tags\": [{\"Key\": \"k\", \"Value\": \"%s\"}]}]}",
+                   buf_str(&value)));
+    struct model m;
+    model_init(&m, NULL);
+    size_t scope = model_scope(&m, ACCOUNT, REGION);
+    struct ec2_page pg = EC2_PAGE_INIT;
+    struct aws_service_error svc = {NULL, NULL, NULL};
+    struct lt_error err = LT_ERROR_INIT;
+    EXPECT_OK(ec2_page_parse(buf_str(&page), page.len, EC2_PAGE_ACCEPT_ANY, &pg, &svc, &err));
+    EXPECT_OK(model_add_templates(&m, scope, ec2_page_items(&pg), &err));
+    static const char version[] =
+        "{\"LaunchTemplateVersions\": [{\"LaunchTemplateId\": \"lt-0123456789abcdef0\", "
+        "\"VersionNumber\": 1, \"DefaultVersion\": true}]}";
+    struct ec2_page vp = EC2_PAGE_INIT;
+    EXPECT_OK(ec2_page_parse(version, strlen(version), EC2_PAGE_ACCEPT_ANY, &vp, &svc, &err));
+    EXPECT_OK(model_add_versions(&m, scope, ec2_page_items(&vp), &err));
+    ec2_page_release(&vp);
+    model_scope_set_status(&m, scope, MODEL_SCOPE_COMPLETE, NULL);
+    EXPECT_OK(model_finish(&m, &err));
+    char *dir = testfs_join(outdir, "long-tag");
+    struct snapshot_options so = {
+        dir, {"templates", false, 0}, {"convert", false, 0, false, 0, false}};
+    EXPECT_OK(snapshot_write(&m, &so, &err));
+    if (err.code) {
+        tap_note("%s", lt_error_message(&err));
+    }
+    const cJSON *tags = json_get_array(ec2_page_items(&pg)->child, "Tags");
+    const char *want = json_get_string(tags ? tags->child : NULL, "Value");
+    EXPECT(want && strlen(want) == 100000);
+    struct csv_table t;
+    read_csv(testfs_path(dir, "nodes-aws-tag.csv"), &t);
+    EXPECT_INT(t.nrows, 2);
+    if (t.nrows == 2 && want) {
+        EXPECT_STR(t.rows[1][3], want);
+    }
+    free_csv(&t);
+    ec2_page_release(&pg);
+    aws_service_error_release(&svc);
+    lt_error_release(&err);
+    model_release(&m);
+    mem_free(dir);
+    buf_release(&page);
+    buf_release(&value);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -528,6 +618,7 @@ int main(int argc, char **argv)
     check_set("basic", basic, LT_ARRAY_SIZE(basic), out);
     check_set("full-data", full, LT_ARRAY_SIZE(full), out);
     check_set("hostile", hostile, LT_ARRAY_SIZE(hostile), out);
+    check_long_tag(out);
     mem_free(out);
     return tap_done();
 }

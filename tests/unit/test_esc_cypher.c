@@ -248,6 +248,299 @@ static void write_hostile_script(const char *argv0)
     buf_release(&b);
 }
 
+/* ---- the reader ---- */
+
+/* Every hostile value decodes from its literal to exactly itself, the whole literal consumed. */
+static void test_read_back_cases(void)
+{
+    for (size_t i = 0; i < LT_ARRAY_SIZE(good_cases); i++) {
+        const struct lit_case *c = &good_cases[i];
+        struct esc_cypher_reader r;
+        struct buf out = BUF_INIT(BUF_MAX_SMALL);
+        tap_note("read-back case %zu", i);
+        esc_cypher_reader_init(&r, c->want, strlen(c->want));
+        EXPECT_OK(esc_cypher_read_string(&r, &out));
+        EXPECT_MEM(out.ptr ? out.ptr : "", out.len, c->in, c->len);
+        EXPECT_INT(r.pos, strlen(c->want));
+        buf_release(&out);
+    }
+}
+
+struct refused {
+    const char *text;
+    size_t bad; /* offset of the offending byte */
+    const char *why;
+};
+
+/* Literals the writer never produces: refused, nothing consumed or appended. */
+static const struct refused refused_strings[] = {
+    {"", 0, "not a string literal"},
+    {"\"x\"", 0, "not a string literal"},
+    {"'abc", 4, "unterminated string literal"},
+    {"'abc\\", 4, "unterminated string literal"},
+    {"'a\\'", 4, "unterminated string literal"},
+    {"'\\\"'", 1, "an escape ltsnap does not write"},
+    {"'\\x41'", 1, "an escape ltsnap does not write"},
+    {"'\\u0041'", 1, "a \\u escape where ltsnap writes the character or a short escape"},
+    {"'\\u000A'", 1, "a \\u escape where ltsnap writes the character or a short escape"},
+    {"'\\u0000'", 1, "a \\u escape where ltsnap writes the character or a short escape"},
+    {"'\\uD83D\\uDE00'", 1, "a \\u escape where ltsnap writes the character or a short escape"},
+    {"'\\u001f'", 1, "\\u not followed by four upper-case hex digits"},
+    {"'\\u12'", 1, "\\u not followed by four upper-case hex digits"},
+    {"'a\nb'", 2, "a character ltsnap escapes written as it is"},
+    {"'\t'", 1, "a character ltsnap escapes written as it is"},
+    {"'\x7f'", 1, "a character ltsnap escapes written as it is"},
+    {"'\xc2\x85'", 1, "a character ltsnap escapes written as it is"},
+    {"'\xe2\x80\xa8'", 1, "a character ltsnap escapes written as it is"},
+    {"'\xff'", 1, "invalid UTF-8 in a string literal"},
+    {"'\xed\xa0\xbd'", 1, "invalid UTF-8 in a string literal"},
+};
+
+static void test_read_refused(void)
+{
+    for (size_t i = 0; i < LT_ARRAY_SIZE(refused_strings); i++) {
+        const struct refused *c = &refused_strings[i];
+        struct esc_cypher_reader r;
+        struct buf out = BUF_INIT(BUF_MAX_SMALL);
+        tap_note("refused literal %zu: %s", i, c->text);
+        EXPECT_OK(buf_adds(&out, "keep"));
+        esc_cypher_reader_init(&r, c->text, strlen(c->text));
+        EXPECT_INT(esc_cypher_read_string(&r, &out), LT_E_INPUT);
+        EXPECT_STR(buf_str(&out), "keep");
+        EXPECT_INT(r.pos, 0);
+        EXPECT_INT(r.bad, c->bad);
+        EXPECT_STR(r.why, c->why);
+        buf_release(&out);
+    }
+}
+
+static void test_read_int_bool(void)
+{
+    static const char *const good[] = {"0",
+                                       "7",
+                                       "-1",
+                                       "42",
+                                       "9223372036854775807",
+                                       "-9223372036854775807",
+                                       "(-9223372036854775807 - 1)"};
+    static const char *const bad[] = {"",
+                                      "+1",
+                                      "01",
+                                      "-0",
+                                      "-",
+                                      "-01",
+                                      "9223372036854775808",
+                                      "-9223372036854775808",
+                                      "(-9223372036854775807-1)",
+                                      "x"};
+    for (size_t i = 0; i < LT_ARRAY_SIZE(good); i++) {
+        struct esc_cypher_reader r;
+        struct buf back = BUF_INIT(64);
+        int64_t v = 1;
+        esc_cypher_reader_init(&r, good[i], strlen(good[i]));
+        EXPECT_OK(esc_cypher_read_int(&r, &v));
+        EXPECT_INT(r.pos, strlen(good[i]));
+        EXPECT_OK(esc_cypher_int(&back, v));
+        EXPECT_STR(buf_str(&back), good[i]);
+        buf_release(&back);
+    }
+    for (size_t i = 0; i < LT_ARRAY_SIZE(bad); i++) {
+        struct esc_cypher_reader r;
+        int64_t v = 1;
+        tap_note("refused integer '%s'", bad[i]);
+        esc_cypher_reader_init(&r, bad[i], strlen(bad[i]));
+        EXPECT_INT(esc_cypher_read_int(&r, &v), LT_E_INPUT);
+        EXPECT_INT(r.pos, 0);
+    }
+    /* Digits end the literal; what follows is the caller's to check. */
+    struct esc_cypher_reader r;
+    int64_t v = 0;
+    esc_cypher_reader_init(&r, "12, x", 5);
+    EXPECT_OK(esc_cypher_read_int(&r, &v));
+    EXPECT_INT(v, 12);
+    EXPECT(esc_cypher_read_token(&r, ", "));
+    EXPECT(!esc_cypher_read_token(&r, "y"));
+    EXPECT_INT(r.pos, 4);
+
+    bool b = false;
+    esc_cypher_reader_init(&r, "truefalseTrue", 13);
+    EXPECT_OK(esc_cypher_read_bool(&r, &b));
+    EXPECT(b);
+    EXPECT_OK(esc_cypher_read_bool(&r, &b));
+    EXPECT(!b);
+    EXPECT_INT(esc_cypher_read_bool(&r, &b), LT_E_INPUT);
+    EXPECT_INT(r.pos, 9);
+}
+
+static void test_lists_and_maps(void)
+{
+    static const char *const items[] = {"sg-1", "a'b", "line\nbreak"};
+    struct buf w = BUF_INIT(BUF_MAX_SMALL);
+    EXPECT_OK(esc_cypher_map_key(&w, true, "ids"));
+    EXPECT_OK(esc_cypher_string_list(&w, items, 3));
+    EXPECT_OK(esc_cypher_map_key(&w, false, "none"));
+    EXPECT_OK(esc_cypher_string_list(&w, NULL, 0));
+    EXPECT_OK(esc_cypher_map_end(&w));
+    EXPECT_STR(buf_str(&w), "{ids: ['sg-1', 'a\\'b', 'line\\nbreak'], none: []}");
+    EXPECT_INT(esc_cypher_map_key(&w, false, "not plain"), LT_E_INTERNAL);
+    /* Regression (fuzz_esc_cypher): a refused element leaves nothing behind, not "['sg-1', ". */
+    static const char *const bad[] = {"sg-1", "\x80"};
+    size_t before = w.len;
+    EXPECT_INT(esc_cypher_string_list(&w, bad, 2), LT_E_INPUT);
+    EXPECT_INT(w.len, before);
+
+    struct esc_cypher_reader r;
+    struct buf out = BUF_INIT(BUF_MAX_SMALL);
+    const char *name = NULL;
+    size_t len = 0, n = 0;
+    esc_cypher_reader_init(&r, w.ptr, w.len);
+    EXPECT_OK(esc_cypher_read_map_key(&r, true, &name, &len));
+    EXPECT_MEM(name, len, "ids", 3);
+    EXPECT_OK(esc_cypher_read_string_list(&r, &out, &n));
+    EXPECT_INT(n, 3);
+    EXPECT_MEM(out.ptr, out.len, "sg-1\0a'b\0line\nbreak\0", 20);
+    EXPECT_OK(esc_cypher_read_map_key(&r, false, &name, &len));
+    EXPECT_MEM(name, len, "none", 4);
+    EXPECT_OK(esc_cypher_read_string_list(&r, &out, &n));
+    EXPECT_INT(n, 0);
+    EXPECT(esc_cypher_read_token(&r, "}"));
+    EXPECT_INT(r.pos, w.len);
+
+    static const char *const bad_lists[] = {"['a','b']", "['a' ]", "['a', 1]", "['a'", "'a'"};
+    for (size_t i = 0; i < LT_ARRAY_SIZE(bad_lists); i++) {
+        buf_reset(&out);
+        esc_cypher_reader_init(&r, bad_lists[i], strlen(bad_lists[i]));
+        EXPECT_INT(esc_cypher_read_string_list(&r, &out, &n), LT_E_INPUT);
+        EXPECT_INT(r.pos, 0);
+        EXPECT_INT(out.len, 0);
+    }
+    static const char *const bad_keys[] = {"{1a: 1}", "{a:1}", "{`a`: 1}", "{: 1}", "a: 1"};
+    for (size_t i = 0; i < LT_ARRAY_SIZE(bad_keys); i++) {
+        esc_cypher_reader_init(&r, bad_keys[i], strlen(bad_keys[i]));
+        EXPECT_INT(esc_cypher_read_map_key(&r, true, &name, &len), LT_E_INPUT);
+        EXPECT_INT(r.pos, 0);
+    }
+
+    enum esc_cypher_kind kind = ESC_CYPHER_BOOL;
+    static const struct {
+        const char *text;
+        enum esc_cypher_kind kind;
+    } values[] = {{"'x'", ESC_CYPHER_STRING},
+                  {"-3", ESC_CYPHER_INT},
+                  {"(-9223372036854775807 - 1)", ESC_CYPHER_INT},
+                  {"false", ESC_CYPHER_BOOL},
+                  {"['a']", ESC_CYPHER_STRING_LIST}};
+    for (size_t i = 0; i < LT_ARRAY_SIZE(values); i++) {
+        esc_cypher_reader_init(&r, values[i].text, strlen(values[i].text));
+        EXPECT_OK(esc_cypher_skip_value(&r, &kind));
+        EXPECT_INT(kind, values[i].kind);
+        EXPECT_INT(r.pos, strlen(values[i].text));
+    }
+    esc_cypher_reader_init(&r, "null", 4);
+    EXPECT_INT(esc_cypher_skip_value(&r, &kind), LT_E_INPUT);
+    buf_release(&out);
+    buf_release(&w);
+}
+
+/* Deterministic pseudo-random numbers (xorshift64), so a failure can be replayed. */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *state = x;
+    return x;
+}
+
+/* Pieces that stress the escaper and reader: quotes, backslashes, escape look-alikes,
+   controls, line separators, invalid and astral UTF-8. */
+static const char *const pieces[] = {
+    "a",
+    "'",
+    "\\",
+    "u",
+    "0",
+    "A",
+    "D8",
+    "\n",
+    "\r",
+    "\t",
+    "\x01",
+    "\x1f",
+    "\x7f",
+    "\"",
+    "`",
+    "\xc2\x85",
+    "\xe2\x80\xa8",
+    "\xf0\x9f\x98\x80",
+    "\xff",
+    "\xed\xa0\xbd",
+    "\0",
+    "\\u0027",
+    "\\'",
+    "'",
+};
+
+static void random_text(uint64_t *state, struct buf *b)
+{
+    size_t n = next_random(state) % 12;
+    for (size_t i = 0; i < n; i++) {
+        const char *p = pieces[next_random(state) % LT_ARRAY_SIZE(pieces)];
+        EXPECT_OK(buf_add(b, p, p[0] ? strlen(p) : 1));
+    }
+}
+
+/*
+ * Round trips, both ways: (1) every valid value survives write then read;
+ * (2) every text the reader accepts as a literal is exactly what the writer
+ * makes of the value read (the reader is the writer's exact inverse).
+ */
+static void test_round_trip_property(void)
+{
+    uint64_t state = 0x9E3779B97F4A7C15u;
+    size_t written = 0, accepted = 0, failures = 0;
+    for (int i = 0; i < 20000; i++) {
+        struct buf value = BUF_INIT(BUF_MAX_SMALL);
+        struct buf lit = BUF_INIT(BUF_MAX_SMALL);
+        struct buf back = BUF_INIT(BUF_MAX_SMALL);
+        random_text(&state, &value);
+        if (esc_cypher_string(&lit, value.ptr, value.len) == LT_OK) {
+            struct esc_cypher_reader r;
+            written++;
+            esc_cypher_reader_init(&r, lit.ptr, lit.len);
+            if (esc_cypher_read_string(&r, &back) != LT_OK || r.pos != lit.len ||
+                back.len != value.len ||
+                memcmp(back.ptr ? back.ptr : "", buf_str(&value), value.len)) {
+                failures++;
+            }
+        }
+        /* The value's bytes taken as a literal body. */
+        buf_reset(&lit);
+        buf_reset(&back);
+        EXPECT_OK(buf_addc(&lit, '\''));
+        EXPECT_OK(buf_add(&lit, buf_str(&value), value.len));
+        EXPECT_OK(buf_addc(&lit, '\''));
+        struct esc_cypher_reader r;
+        esc_cypher_reader_init(&r, lit.ptr, lit.len);
+        if (esc_cypher_read_string(&r, &back) == LT_OK) {
+            struct buf again = BUF_INIT(BUF_MAX_SMALL);
+            accepted++;
+            if (esc_cypher_string(&again, buf_str(&back), back.len) != LT_OK ||
+                memcmp(again.ptr, lit.ptr, r.pos) != 0 || again.len != r.pos) {
+                failures++;
+            }
+            buf_release(&again);
+        }
+        buf_release(&value);
+        buf_release(&lit);
+        buf_release(&back);
+    }
+    tap_note("round trips: %zu values written, %zu texts accepted", written, accepted);
+    EXPECT(written > 1000 && accepted > 1000);
+    EXPECT_INT(failures, 0);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -256,6 +549,11 @@ int main(int argc, char **argv)
     test_append_and_limit();
     test_int_bool();
     test_plain_name();
+    test_read_back_cases();
+    test_read_refused();
+    test_read_int_bool();
+    test_lists_and_maps();
+    test_round_trip_property();
     write_hostile_script(argv[0]);
     return tap_done();
 }

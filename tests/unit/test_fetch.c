@@ -54,7 +54,7 @@ static void run_fetch(struct run *r)
     struct lt_error err = LT_ERROR_INIT;
     EXPECT_OK(profile_set_load(&files, &env, &err));
     const char *regions[] = {"us-east-1"};
-    struct fetch_config c = {&env, &files, NULL, 0, regions, 1, false, endpoint, 4, 0};
+    struct fetch_config c = {&env, &files, NULL, 0, regions, 1, false, endpoint, 4, 0, 0};
     model_init(&r->m, NULL);
     r->rc = fetch_run(&c, &r->m, &r->stats, &err);
     if (r->rc == LT_OK) {

@@ -270,6 +270,49 @@ static void test_version_fields(bool include_user_data)
     done(&m);
 }
 
+/*
+ * User data that holds secrets: the kinds found are stored sorted, whether or
+ * not user data itself is kept; the secret is in no property but user_data.
+ * The user data is "#!/bin/sh\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfi\n
+ * DB_PASSWORD=hunter22 # AKIAIOSFODNN7EXAMPLE\n".
+ */
+#define SECRET_USER_DATA                                                                           \
+    "IyEvYmluL3NoCmV4cG9ydCBBV1NfU0VDUkVUX0FDQ0VTU19LRVk9d0phbHJYVXRuRkVNSS9LN01ERU5HL2JQeFJmaQpE" \
+    "Ql9QQVNTV09SRD1odW50ZXIyMiAjIEFLSUFJT1NGT0ROTjdFWEFNUExFCg=="
+
+static void test_user_data_secret_kinds(bool include_user_data)
+{
+    struct model m;
+    struct model_options o = {include_user_data};
+    model_init(&m, &o);
+    size_t s = model_scope(&m, "123456789012", "eu-west-1");
+    EXPECT_OK(add_templates(&m, s, "[{\"LaunchTemplateId\":\"" LT_A "\"}]"));
+    EXPECT_OK(add_versions(&m, s,
+                           "[{\"LaunchTemplateId\":\"" LT_A "\",\"VersionNumber\":1,"
+                           "\"LaunchTemplateData\":{\"UserData\":\"" SECRET_USER_DATA "\"}},"
+                           "{\"LaunchTemplateId\":\"" LT_A "\",\"VersionNumber\":2,"
+                           "\"LaunchTemplateData\":{\"UserData\":\"aGVsbG8=\"}}]"));
+    model_scope_set_status(&m, s, MODEL_SCOPE_COMPLETE, NULL);
+    EXPECT_OK(finish(&m));
+    const struct model_value *kinds = version_prop(&m, 0, VERSION_USER_DATA_SECRET_KINDS);
+    EXPECT_INT(kinds->nitems, 3);
+    EXPECT_STR(kinds->items[0], "aws-access-key-id");
+    EXPECT_STR(kinds->items[1], "aws-secret-access-key");
+    EXPECT_STR(kinds->items[2], "password");
+    EXPECT(!version_prop(&m, 1, VERSION_USER_DATA_SECRET_KINDS)->present);
+    EXPECT_INT(version_prop(&m, 0, VERSION_USER_DATA)->present, include_user_data);
+    /* Only user_data and, with it, launch_template_data carry the user data. */
+    for (size_t p = 0; p < VERSION_PROP_COUNT; p++) {
+        const struct model_value *v = version_prop(&m, 0, p);
+        bool carries =
+            p == VERSION_USER_DATA || (include_user_data && p == VERSION_LAUNCH_TEMPLATE_DATA);
+        if (!carries && v->str) {
+            EXPECT(strstr(v->str, "hunter22") == NULL && strstr(v->str, SECRET_USER_DATA) == NULL);
+        }
+    }
+    model_release(&m);
+}
+
 static void test_bad_values(void)
 {
     struct model m;
@@ -299,6 +342,8 @@ int main(void)
     test_scopes();
     test_version_fields(false);
     test_version_fields(true);
+    test_user_data_secret_kinds(false);
+    test_user_data_secret_kinds(true);
     test_bad_values();
     return tap_done();
 }

@@ -281,6 +281,51 @@ static void test_load(const char *argv0)
     mem_free(slashdir);
 }
 
+/* tmpl_split leaves one placeholder open and says where it stood; others are filled. */
+static void test_split(void)
+{
+    struct tmpl t;
+    struct tmpl_parts p;
+    struct lt_error err = LT_ERROR_INIT;
+    const struct tmpl_var id = VAR("id", "'x'", true);
+    tmpl_from(&t, "tombstones.cypher", "UNWIND {{rows}} AS row {{id}};\nUNWIND {{rows}} AS r;\n");
+    EXPECT_OK(tmpl_split(&t, "rows", &id, 1, &p, &err));
+    EXPECT_STR(buf_str(&p.text), "UNWIND  AS row 'x';\nUNWIND  AS r;\n");
+    EXPECT_INT(p.ncuts, 2);
+    EXPECT_INT(p.cuts[0], 7);
+    EXPECT_INT(p.cuts[1], 27);
+    tmpl_parts_release(&p);
+    /* At the very start and end. */
+    tmpl_release(&t);
+    tmpl_from(&t, "x.cypher", "{{rows}}-{{rows}}");
+    EXPECT_OK(tmpl_split(&t, "rows", NULL, 0, &p, &err));
+    EXPECT_INT(p.ncuts, 2);
+    EXPECT_INT(p.cuts[0], 0);
+    EXPECT_INT(p.cuts[1], 1);
+    tmpl_parts_release(&p);
+    /* The open placeholder must be used; the others follow tmpl_render's rules. */
+    EXPECT_INT(tmpl_split(&t, "scopes", NULL, 0, &p, &err), LT_E_CONFIG);
+    EXPECT_STR(lt_error_message(&err), "'x.cypher' line 1: unknown placeholder {{rows}}");
+    lt_error_clear(&err);
+    tmpl_release(&t);
+    tmpl_from(&t, "x.cypher", "RETURN 1;{{id}}");
+    EXPECT_INT(tmpl_split(&t, "rows", &id, 1, &p, &err), LT_E_CONFIG);
+    EXPECT_STR(lt_error_message(&err), "'x.cypher': required placeholder {{rows}} is not used");
+    EXPECT(p.cuts == NULL && p.text.ptr == NULL);
+    lt_error_clear(&err);
+    tmpl_release(&t);
+    tmpl_from(&t, "x.cypher", "{{rows}}");
+    EXPECT_INT(tmpl_split(&t, "rows", &id, 1, &p, &err), LT_E_CONFIG);
+    EXPECT_STR(lt_error_message(&err), "'x.cypher': required placeholder {{id}} is not used");
+    lt_error_clear(&err);
+    tmpl_release(&t);
+    tmpl_from(&t, "y.cypher", "{{rows}} {{other}}");
+    EXPECT_INT(tmpl_split(&t, "rows", NULL, 0, &p, &err), LT_E_CONFIG);
+    EXPECT_STR(lt_error_message(&err), "'y.cypher' line 1: unknown placeholder {{other}}");
+    tmpl_release(&t);
+    lt_error_release(&err);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -290,5 +335,6 @@ int main(int argc, char **argv)
     test_errors();
     test_output_limit();
     test_load(argv[0]);
+    test_split();
     return tap_done();
 }

@@ -91,6 +91,7 @@ SET n:LaunchTemplateVersion,
     n.associates_public_ip = row.associates_public_ip,
     n.all_ebs_encrypted = row.all_ebs_encrypted,
     n.user_data_sha256 = row.user_data_sha256,
+    n.user_data_secret_kinds = row.user_data_secret_kinds,
     n.user_data = row.user_data,
     n.launch_template_data = row.launch_template_data,
     n.lastupdated = $update_tag;

@@ -1,0 +1,3 @@
+UNWIND {{rows}} AS row
+MATCH (n:AWSLaunchTemplateVersion {id: row.id})
+DETACH DELETE n;

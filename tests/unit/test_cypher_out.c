@@ -1,0 +1,167 @@
+/*
+ * Unit tests for write/cypher_out's shared pieces: batching of literal rows
+ * into statements and transactions through a sink, node rows from typed
+ * values, and the reader of a rows list (what verify uses), round trip
+ * and refusals.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "tap.h"
+#include "write/cypher_out.h"
+
+static enum lt_rc buf_sink(void *ctx, const char *text, size_t len, struct lt_error *err)
+{
+    (void)err;
+    return buf_add(ctx, text, len);
+}
+
+static void tmpl_from(struct tmpl *t, const char *name, const char *text)
+{
+    t->name = mem_strdup(name);
+    buf_init(&t->text, BUF_MAX_SMALL);
+    if (buf_adds(&t->text, text) != LT_OK) {
+        tap_note("template text too long");
+    }
+}
+
+static const char *const hostile[] = {
+    "a'b", "\\u0027", "line\nbreak", "}) DETACH DELETE n //", "\xe2\x80\xa8", ""};
+
+static enum lt_rc hostile_rel(struct buf *b, const void *table, size_t i)
+{
+    (void)table;
+    return cypher_out_rel_literal(b, hostile[i % LT_ARRAY_SIZE(hostile)], "to");
+}
+
+/* 1201 rows: three statements in one transaction, the sink counting rows. */
+static void test_table_batches(void)
+{
+    struct tmpl t;
+    tmpl_from(&t, "x.cypher", "UNWIND {{rows}} AS row RETURN row;\n");
+    struct buf out = BUF_INIT(BUF_MAX_LARGE);
+    struct lt_error err = LT_ERROR_INIT;
+    struct cypher_out_sink s = {buf_sink, &out, 0};
+    struct cypher_out_rows rows = {hostile_rel, NULL, 1201};
+    EXPECT_OK(cypher_out_table(&s, &t, &rows, &err));
+    EXPECT_INT(s.rows, 1201);
+    const char *text = buf_str(&out);
+    EXPECT(strncmp(text, ":begin\nUNWIND [\n  {from: 'a\\'b', to: 'to'},\n", 44) == 0);
+    size_t statements = 0;
+    for (const char *p = text; (p = strstr(p, "UNWIND [\n")); p++) {
+        statements++;
+    }
+    EXPECT_INT(statements, 3);
+    EXPECT(strstr(text, ":commit\n") == text + out.len - 8);
+
+    /* Each statement's list reads back: 500, 500 and 201 rows of {from, to}. */
+    struct esc_cypher_reader r;
+    esc_cypher_reader_init(&r, out.ptr, out.len);
+    size_t want[] = {500, 500, 201};
+    for (size_t k = 0; k < 3; k++) {
+        const char *at = strstr(text + r.pos, "UNWIND [");
+        struct cypher_out_read rd;
+        r.pos = (size_t)(at - text) + 7;
+        if (!EXPECT_OK(cypher_out_read_rows(&r, &rd))) {
+            tap_note("at %zu: %s", r.bad, r.why);
+            break;
+        }
+        EXPECT_INT(rd.nrows, want[k]);
+        EXPECT_INT(rd.nentries, 2 * want[k]);
+        EXPECT(esc_cypher_read_token(&r, " AS row"));
+        /* Row 2 of each statement is row 500 * k + 2 of the table. */
+        const struct cypher_out_entry *e = &rd.entries[rd.first[2]];
+        struct buf lit = BUF_INIT(BUF_MAX_SMALL);
+        const char *v = hostile[(500 * k + 2) % LT_ARRAY_SIZE(hostile)];
+        EXPECT_OK(esc_cypher_string(&lit, v, strlen(v)));
+        EXPECT_MEM(text + e->key, e->keylen, "from", 4);
+        EXPECT_MEM(text + e->value, e->valuelen, lit.ptr, lit.len);
+        EXPECT_INT(e->kind, ESC_CYPHER_STRING);
+        buf_release(&lit);
+        cypher_out_read_release(&rd);
+    }
+    /* No rows: nothing at all. */
+    struct cypher_out_rows none = {hostile_rel, NULL, 0};
+    buf_reset(&out);
+    EXPECT_OK(cypher_out_table(&s, &t, &none, &err));
+    EXPECT_INT(out.len, 0);
+    buf_release(&out);
+    tmpl_release(&t);
+    lt_error_release(&err);
+}
+
+static void test_node_literal_and_read(void)
+{
+    struct model_value v[TAG_PROP_COUNT] = {{0}};
+    char id[] = "env:prod", key[] = "env";
+    v[TAG_ID] = (struct model_value){.present = true, .str = id, .len = 8};
+    v[TAG_KEY] = (struct model_value){.present = true, .str = key, .len = 3};
+    struct buf b = BUF_INIT(BUF_MAX_SMALL);
+    EXPECT_OK(cypher_out_node_literal(&b, &schema_nodes[SCHEMA_NODE_TAG], v));
+    EXPECT_STR(buf_str(&b), "{id: 'env:prod', key: 'env'}");
+
+    char sg1[] = "sg-1", sg2[] = "sg-'2";
+    char *items[] = {sg1, sg2};
+    struct model_value arr = {.present = true, .items = items, .nitems = 2};
+    struct model_value num = {.present = true, .num = INT64_MIN};
+    buf_reset(&b);
+    EXPECT_OK(cypher_out_value_literal(&b, SCHEMA_STRING_ARRAY, &arr));
+    EXPECT_OK(buf_adds(&b, " "));
+    EXPECT_OK(cypher_out_value_literal(&b, SCHEMA_LONG, &num));
+    EXPECT_STR(buf_str(&b), "['sg-1', 'sg-\\'2'] (-9223372036854775807 - 1)");
+
+    static const char list[] = "[\n  {a: 1, b: ['x', 'y'], c: true},\n  {},\n  {d: 'z'}\n] AS row";
+    struct esc_cypher_reader r;
+    struct cypher_out_read rd;
+    esc_cypher_reader_init(&r, list, sizeof(list) - 1);
+    EXPECT_OK(cypher_out_read_rows(&r, &rd));
+    EXPECT_INT(rd.nrows, 3);
+    EXPECT_INT(rd.first[1] - rd.first[0], 3);
+    EXPECT_INT(rd.first[2] - rd.first[1], 0);
+    EXPECT_INT(rd.first[3] - rd.first[2], 1);
+    EXPECT_INT(rd.entries[1].kind, ESC_CYPHER_STRING_LIST);
+    EXPECT_INT(rd.entries[2].kind, ESC_CYPHER_BOOL);
+    EXPECT_STR(list + r.pos, " AS row");
+    cypher_out_read_release(&rd);
+    buf_release(&b);
+}
+
+static void test_read_refused(void)
+{
+    static const struct {
+        const char *text;
+        size_t bad;
+        const char *why;
+    } cases[] = {
+        {"[{a: 1}]", 0, "not a list of rows (\"[\" and a line break)"},
+        {"[\n{a: 1}\n]", 2, "a row that does not start a line with two spaces"},
+        {"[\n  {a: 1}]", 10, "a row not followed by \",\" or the end of the list"},
+        {"[\n  {a: 1},\n]", 12, "a row that does not start a line with two spaces"},
+        {"[\n  {a: 01}\n]", 8, "not an integer literal as ltsnap writes it"},
+        {"[\n  {a: 'x}\n]", 11, "a character ltsnap escapes written as it is"},
+        {"[\n  {a: 1, a b: 2}\n]", 12, "a map key that is not a plain name followed by \": \""},
+        {"[\n  {a: null}\n]", 8, "not an integer literal as ltsnap writes it"},
+        {"[\n  {a: 1}", 10, "a row not followed by \",\" or the end of the list"},
+    };
+    for (size_t i = 0; i < LT_ARRAY_SIZE(cases); i++) {
+        struct esc_cypher_reader r;
+        struct cypher_out_read rd;
+        tap_note("refused rows %zu", i);
+        esc_cypher_reader_init(&r, cases[i].text, strlen(cases[i].text));
+        EXPECT_INT(cypher_out_read_rows(&r, &rd), LT_E_INPUT);
+        EXPECT_INT(r.pos, 0);
+        EXPECT_INT(r.bad, cases[i].bad);
+        EXPECT_STR(r.why, cases[i].why);
+        EXPECT(rd.entries == NULL && rd.first == NULL && rd.nrows == 0);
+    }
+}
+
+int main(void)
+{
+    test_table_batches();
+    test_node_literal_and_read();
+    test_read_refused();
+    return tap_done();
+}
