@@ -96,7 +96,8 @@ static enum lt_rc rel_literal(struct buf *b, const void *table, size_t i, struct
                                   snap_table_text(p->table, p->rows[i], 1));
 }
 
-static enum lt_rc tombstone_literal(struct buf *b, const void *table, size_t i, struct lt_error *err)
+static enum lt_rc tombstone_literal(struct buf *b, const void *table, size_t i,
+                                    struct lt_error *err)
 {
     (void)err;
     const struct picked *p = table;
