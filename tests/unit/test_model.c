@@ -310,7 +310,7 @@ static void test_user_data_secret_kinds(bool include_user_data)
             EXPECT(strstr(v->str, "hunter22") == NULL && strstr(v->str, SECRET_USER_DATA) == NULL);
         }
     }
-    model_release(&m);
+    done(&m);
 }
 
 static void test_bad_values(void)
