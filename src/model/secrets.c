@@ -95,7 +95,7 @@ static bool is_key_id_char(char c)
 static bool has_access_key_id(const char *t, size_t len)
 {
     for (size_t i = 0; i + ACCESS_KEY_ID_LEN <= len; i++) {
-        if (!has_prefix(t, len, i, "AKIA") && !has_prefix(t, len, i, "ASIA")) {
+        if (t[i] != 'A' || (!has_prefix(t, len, i, "AKIA") && !has_prefix(t, len, i, "ASIA"))) {
             continue;
         }
         bool alone_before = i == 0 || !is_alnum(t[i - 1]);
@@ -254,7 +254,7 @@ static bool is_url_password_char(char c)
 static bool has_url_password(const char *t, size_t len)
 {
     for (size_t i = 0; i + 3 <= len; i++) {
-        if (!has_prefix(t, len, i, "://")) {
+        if (t[i] != ':' || !has_prefix(t, len, i, "://")) {
             continue;
         }
         size_t user = i + 3;
@@ -312,11 +312,17 @@ static bool token_form_at(const char *t, size_t len, size_t i, const struct toke
     return span(t, len, body, f->min_body, f->body) == f->min_body;
 }
 
+/* The first byte of some token form ("bearer " in either case): most bytes are ruled out at once. */
+static bool may_start_token_form(char c)
+{
+    return c == 'g' || c == 'x' || c == 'b' || c == 'B';
+}
+
 static bool has_token_form(const char *t, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
-        if (i > 0 && is_token_char(t[i - 1])) {
-            continue; /* inside a word */
+        if (!may_start_token_form(t[i]) || (i > 0 && is_token_char(t[i - 1]))) {
+            continue; /* no form starts here, or inside a word */
         }
         for (size_t k = 0; k < LT_ARRAY_SIZE(token_forms); k++) {
             if (token_form_at(t, len, i, &token_forms[k])) {
@@ -386,6 +392,16 @@ static int name_kind(const char *s, size_t n)
         norm[m++] = to_lower(s[i]);
     }
     norm[m] = '\0';
+    /* Rules first: most names match none, and then the exclusions need no look. */
+    int kind = -1;
+    for (size_t i = 0; i < LT_ARRAY_SIZE(name_rules) && kind < 0; i++) {
+        if (strstr(norm, name_rules[i].fragment) != NULL) {
+            kind = (int)name_rules[i].kind;
+        }
+    }
+    if (kind < 0) {
+        return -1;
+    }
     for (size_t i = 0; i < LT_ARRAY_SIZE(name_other_fragments); i++) {
         if (strstr(norm, name_other_fragments[i]) != NULL) {
             return -1;
@@ -396,12 +412,7 @@ static int name_kind(const char *s, size_t n)
             return -1;
         }
     }
-    for (size_t i = 0; i < LT_ARRAY_SIZE(name_rules); i++) {
-        if (strstr(norm, name_rules[i].fragment) != NULL) {
-            return (int)name_rules[i].kind;
-        }
-    }
-    return -1;
+    return kind;
 }
 
 static size_t skip_blanks(const char *t, size_t len, size_t i)
