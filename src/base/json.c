@@ -1,20 +1,129 @@
 #include "base/json.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <string.h>
 
 #include "base/mem.h"
 
-static void mem_free_hook(void *p)
+/* ---- allocation: mem, or the current arena ---- */
+
+/* Bytes of one arena chunk; a larger block than a quarter of it goes to the heap. */
+#define ARENA_CHUNK_SIZE ((size_t)256 * 1024)
+#define ARENA_ALIGN ((size_t)16)
+
+struct json_arena_chunk {
+    struct json_arena_chunk *next;
+    size_t used;
+    _Alignas(16) unsigned char data[ARENA_CHUNK_SIZE];
+};
+
+/* Arenas between json_arena_init and json_arena_release; the current one, if any. */
+static struct json_arena *live_arenas;
+static struct json_arena *current_arena;
+
+static void *arena_alloc(struct json_arena *a, size_t size)
 {
+    size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+    if (size > ARENA_CHUNK_SIZE / 4) {
+        return mem_alloc(size);
+    }
+    if (!a->fill || a->fill->used + size > ARENA_CHUNK_SIZE) {
+        /* The next chunk kept from before a reset, else a new one. */
+        struct json_arena_chunk *c = a->fill ? a->fill->next : a->chunks;
+        if (!c) {
+            c = mem_alloc(sizeof(*c));
+            c->next = NULL;
+            if (a->fill) {
+                a->fill->next = c;
+            } else {
+                a->chunks = c;
+            }
+        }
+        c->used = 0;
+        a->fill = c;
+    }
+    void *p = a->fill->data + a->fill->used;
+    a->fill->used += size;
+    return p;
+}
+
+static bool arena_owns(const struct json_arena *a, const void *p)
+{
+    uintptr_t x = (uintptr_t)p;
+    for (const struct json_arena_chunk *c = a->chunks; c; c = c->next) {
+        if (x >= (uintptr_t)c->data && x < (uintptr_t)c->data + ARENA_CHUNK_SIZE) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void *alloc_hook(size_t size)
+{
+    return current_arena ? arena_alloc(current_arena, size) : mem_alloc(size);
+}
+
+/* A block of a live arena is given back with the arena, not one by one. */
+static void free_hook(void *p)
+{
+    for (const struct json_arena *a = live_arenas; a; a = a->next_live) {
+        if (arena_owns(a, p)) {
+            return;
+        }
+    }
     mem_free(p);
 }
 
 void json_use_mem_hooks(void)
 {
-    cJSON_Hooks hooks = {mem_alloc, mem_free_hook};
+    cJSON_Hooks hooks = {alloc_hook, free_hook};
     cJSON_InitHooks(&hooks);
+}
+
+void json_arena_init(struct json_arena *a)
+{
+    a->chunks = NULL;
+    a->fill = NULL;
+    a->next_live = live_arenas;
+    live_arenas = a;
+}
+
+struct json_arena *json_arena_enter(struct json_arena *a)
+{
+    struct json_arena *previous = current_arena;
+    current_arena = a;
+    return previous;
+}
+
+void json_arena_leave(struct json_arena *previous)
+{
+    current_arena = previous;
+}
+
+void json_arena_reset(struct json_arena *a)
+{
+    a->fill = NULL;
+}
+
+void json_arena_release(struct json_arena *a)
+{
+    for (struct json_arena **l = &live_arenas; *l; l = &(*l)->next_live) {
+        if (*l == a) {
+            *l = a->next_live;
+            break;
+        }
+    }
+    if (current_arena == a) {
+        current_arena = NULL;
+    }
+    while (a->chunks) {
+        struct json_arena_chunk *next = a->chunks->next;
+        mem_free(a->chunks);
+        a->chunks = next;
+    }
+    a->fill = NULL;
 }
 
 /* Merge sort of a cJSON sibling list by key; returns the new head. */

@@ -24,6 +24,27 @@
 void json_use_mem_hooks(void);
 
 /*
+ * An arena for cJSON trees that are made and dropped in one piece (a page of
+ * thousands of versions): while an arena is current, cJSON allocates from it
+ * by bumping a pointer, and freeing its blocks (cJSON_Delete) costs a range
+ * check. json_arena_reset makes its memory reusable and json_arena_release
+ * frees it; every tree allocated in it must have been deleted before
+ * either. Works only with json_use_mem_hooks; single-threaded, like ltsnap.
+ */
+struct json_arena {
+    struct json_arena_chunk *chunks;
+    struct json_arena_chunk *fill; /* the chunk allocated from; NULL after a reset */
+    struct json_arena *next_live;
+};
+
+void json_arena_init(struct json_arena *a);
+/* Makes a current; returns the arena that was (NULL: the heap), for json_arena_leave. */
+struct json_arena *json_arena_enter(struct json_arena *a);
+void json_arena_leave(struct json_arena *previous);
+void json_arena_reset(struct json_arena *a);
+void json_arena_release(struct json_arena *a);
+
+/*
  * Sorts item's keys (in place: the only change left in item) and appends
  * its canonical text.
  */

@@ -139,19 +139,30 @@ static enum lt_rc add_page(struct model *m, size_t scope, struct ec2_page *page,
     return model_add_versions(m, scope, ec2_page_items_mutable(page), err);
 }
 
-/* data: the caller's buffer, reused from file to file (pages are about the same size). */
-static enum lt_rc read_file(struct model *m, size_t scope, const char *path, struct buf *data,
-                            struct lt_error *err)
+/*
+ * What reading one file after another reuses (pages are about the same
+ * size): the file's bytes, and the arena its parsed tree lives in, which is
+ * given back whole once the page is in the model.
+ */
+struct page_reader {
+    struct buf data;
+    struct json_arena arena;
+};
+
+static enum lt_rc read_file(struct model *m, size_t scope, const char *path,
+                            struct page_reader *r, struct lt_error *err)
 {
     struct ec2_page page = EC2_PAGE_INIT;
     struct aws_service_error svc = {0};
-    buf_reset(data);
-    enum lt_rc rc = fsx_read_file(path, PAGE_MAX, data, err);
+    buf_reset(&r->data);
+    enum lt_rc rc = fsx_read_file(path, PAGE_MAX, &r->data, err);
     if (rc == LT_OK) {
-        rc = ec2_page_parse(buf_str(data), data->len,
+        struct json_arena *previous = json_arena_enter(&r->arena);
+        rc = ec2_page_parse(buf_str(&r->data), r->data.len,
                             EC2_PAGE_ACCEPT(EC2_PAGE_LAUNCH_TEMPLATES) |
                                 EC2_PAGE_ACCEPT(EC2_PAGE_LAUNCH_TEMPLATE_VERSIONS),
                             &page, &svc, err);
+        json_arena_leave(previous);
         if (rc == LT_E_AWS) {
             lt_error_clear(err);
             rc = lt_fail(err, LT_E_INPUT, "an EC2 error response (%s), not a page",
@@ -166,6 +177,7 @@ static enum lt_rc read_file(struct model *m, size_t scope, const char *path, str
     }
     log_info("read '%s'", path);
     ec2_page_release(&page);
+    json_arena_reset(&r->arena);
     aws_service_error_release(&svc);
     return rc;
 }
@@ -207,12 +219,14 @@ static enum lt_rc convert(const struct convert_config *c, struct lt_error *err)
     model_init(&m, &mo);
     size_t scope = model_scope(&m, c->account_id, c->region);
     enum lt_rc rc = LT_OK;
-    struct buf data = BUF_INIT(PAGE_MAX);
+    struct page_reader reader = {BUF_INIT(PAGE_MAX), {NULL, NULL, NULL}};
+    json_arena_init(&reader.arena);
     uint64_t started = clock_monotonic_ms();
     for (int i = 0; rc == LT_OK && i < c->nfiles; i++) {
-        rc = read_file(&m, scope, c->files[i], &data, err);
+        rc = read_file(&m, scope, c->files[i], &reader, err);
     }
-    buf_release(&data);
+    buf_release(&reader.data);
+    json_arena_release(&reader.arena);
     uint64_t read = clock_monotonic_ms();
     if (rc == LT_OK) {
         model_scope_set_status(&m, scope, MODEL_SCOPE_COMPLETE, NULL);

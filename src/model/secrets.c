@@ -312,7 +312,8 @@ static bool token_form_at(const char *t, size_t len, size_t i, const struct toke
     return span(t, len, body, f->min_body, f->body) == f->min_body;
 }
 
-/* The first byte of some token form ("bearer " in either case): most bytes are ruled out at once. */
+/* The first byte of some token form ("bearer " in either case): most bytes are ruled out at once.
+ */
 static bool may_start_token_form(char c)
 {
     return c == 'g' || c == 'x' || c == 'b' || c == 'B';
