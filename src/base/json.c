@@ -9,32 +9,58 @@
 
 /* ---- allocation: mem, or the current arena ---- */
 
-/* Bytes of one arena chunk; a larger block than a quarter of it goes to the heap. */
+/* Bytes of one arena chunk; a block larger than a quarter of it gets a chunk of its own. */
 #define ARENA_CHUNK_SIZE ((size_t)256 * 1024)
 #define ARENA_ALIGN ((size_t)16)
+#define ARENA_ROUND(n) (((n) + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1))
 
 struct json_arena_chunk {
     struct json_arena_chunk *next;
-    size_t used;
-    _Alignas(16) unsigned char data[ARENA_CHUNK_SIZE];
+    unsigned char *data; /* size bytes, right after this header */
+    size_t size, used;
 };
 
 /* Arenas between json_arena_init and json_arena_release; the current one, if any. */
 static struct json_arena *live_arenas;
 static struct json_arena *current_arena;
 
+static struct json_arena_chunk *chunk_new(size_t size)
+{
+    size_t header = ARENA_ROUND(sizeof(struct json_arena_chunk));
+    struct json_arena_chunk *c = mem_alloc(header + size);
+    c->next = NULL;
+    c->data = (unsigned char *)c + header;
+    c->size = size;
+    c->used = 0;
+    return c;
+}
+
+static void chunks_free(struct json_arena_chunk *c)
+{
+    while (c) {
+        struct json_arena_chunk *next = c->next;
+        mem_free(c);
+        c = next;
+    }
+}
+
 static void *arena_alloc(struct json_arena *a, size_t size)
 {
-    size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
-    if (size > ARENA_CHUNK_SIZE / 4) {
-        return mem_alloc(size);
+    if (size > (SIZE_MAX - ARENA_CHUNK_SIZE) / 2) {
+        return mem_alloc(size); /* fails as any allocation that large does */
     }
-    if (!a->fill || a->fill->used + size > ARENA_CHUNK_SIZE) {
+    size = ARENA_ROUND(size);
+    if (size > ARENA_CHUNK_SIZE / 4) {
+        struct json_arena_chunk *big = chunk_new(size);
+        big->next = a->large;
+        a->large = big;
+        return big->data;
+    }
+    if (!a->fill || a->fill->used + size > a->fill->size) {
         /* The next chunk kept from before a reset, else a new one. */
         struct json_arena_chunk *c = a->fill ? a->fill->next : a->chunks;
         if (!c) {
-            c = mem_alloc(sizeof(*c));
-            c->next = NULL;
+            c = chunk_new(ARENA_CHUNK_SIZE);
             if (a->fill) {
                 a->fill->next = c;
             } else {
@@ -49,11 +75,11 @@ static void *arena_alloc(struct json_arena *a, size_t size)
     return p;
 }
 
-static bool arena_owns(const struct json_arena *a, const void *p)
+static bool chunks_hold(const struct json_arena_chunk *c, const void *p)
 {
     uintptr_t x = (uintptr_t)p;
-    for (const struct json_arena_chunk *c = a->chunks; c; c = c->next) {
-        if (x >= (uintptr_t)c->data && x < (uintptr_t)c->data + ARENA_CHUNK_SIZE) {
+    for (; c; c = c->next) {
+        if (x >= (uintptr_t)c->data && x < (uintptr_t)c->data + c->size) {
             return true;
         }
     }
@@ -69,7 +95,7 @@ static void *alloc_hook(size_t size)
 static void free_hook(void *p)
 {
     for (const struct json_arena *a = live_arenas; a; a = a->next_live) {
-        if (arena_owns(a, p)) {
+        if (chunks_hold(a->chunks, p) || chunks_hold(a->large, p)) {
             return;
         }
     }
@@ -86,6 +112,7 @@ void json_arena_init(struct json_arena *a)
 {
     a->chunks = NULL;
     a->fill = NULL;
+    a->large = NULL;
     a->next_live = live_arenas;
     live_arenas = a;
 }
@@ -105,6 +132,8 @@ void json_arena_leave(struct json_arena *previous)
 void json_arena_reset(struct json_arena *a)
 {
     a->fill = NULL;
+    chunks_free(a->large);
+    a->large = NULL;
 }
 
 void json_arena_release(struct json_arena *a)
@@ -118,12 +147,9 @@ void json_arena_release(struct json_arena *a)
     if (current_arena == a) {
         current_arena = NULL;
     }
-    while (a->chunks) {
-        struct json_arena_chunk *next = a->chunks->next;
-        mem_free(a->chunks);
-        a->chunks = next;
-    }
-    a->fill = NULL;
+    chunks_free(a->chunks);
+    chunks_free(a->large);
+    a->chunks = a->fill = a->large = NULL;
 }
 
 /* Merge sort of a cJSON sibling list by key; returns the new head. */

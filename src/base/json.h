@@ -25,15 +25,18 @@ void json_use_mem_hooks(void);
 
 /*
  * An arena for cJSON trees that are made and dropped in one piece (a page of
- * thousands of versions): while an arena is current, cJSON allocates from it
- * by bumping a pointer, and freeing its blocks (cJSON_Delete) costs a range
- * check. json_arena_reset makes its memory reusable and json_arena_release
- * frees it; every tree allocated in it must have been deleted before
- * either. Works only with json_use_mem_hooks; single-threaded, like ltsnap.
+ * thousands of versions): while an arena is current, every cJSON allocation
+ * comes from it (a pointer bumped; large blocks get a chunk each), and
+ * freeing one of its blocks costs a range check. A tree allocated while the
+ * arena was current need not be deleted at all: json_arena_reset takes all
+ * of it back at once (no pointer into it may be used after) and keeps the
+ * memory for the next tree; json_arena_release frees everything. Works with
+ * json_use_mem_hooks; single-threaded, like ltsnap.
  */
 struct json_arena {
-    struct json_arena_chunk *chunks;
-    struct json_arena_chunk *fill; /* the chunk allocated from; NULL after a reset */
+    struct json_arena_chunk *chunks; /* reused after a reset */
+    struct json_arena_chunk *fill;   /* the chunk allocated from; NULL after a reset */
+    struct json_arena_chunk *large;  /* blocks of their own, freed by a reset */
     struct json_arena *next_live;
 };
 

@@ -141,8 +141,9 @@ static enum lt_rc add_page(struct model *m, size_t scope, struct ec2_page *page,
 
 /*
  * What reading one file after another reuses (pages are about the same
- * size): the file's bytes, and the arena its parsed tree lives in, which is
- * given back whole once the page is in the model.
+ * size): the file's bytes, and the arena the page's tree lives in. The arena
+ * is current from parsing to the end of the page, so every block of the
+ * tree is in it and the whole tree goes back at once, without walking it.
  */
 struct page_reader {
     struct buf data;
@@ -156,13 +157,12 @@ static enum lt_rc read_file(struct model *m, size_t scope, const char *path,
     struct aws_service_error svc = {0};
     buf_reset(&r->data);
     enum lt_rc rc = fsx_read_file(path, PAGE_MAX, &r->data, err);
+    struct json_arena *previous = json_arena_enter(&r->arena);
     if (rc == LT_OK) {
-        struct json_arena *previous = json_arena_enter(&r->arena);
         rc = ec2_page_parse(buf_str(&r->data), r->data.len,
                             EC2_PAGE_ACCEPT(EC2_PAGE_LAUNCH_TEMPLATES) |
                                 EC2_PAGE_ACCEPT(EC2_PAGE_LAUNCH_TEMPLATE_VERSIONS),
                             &page, &svc, err);
-        json_arena_leave(previous);
         if (rc == LT_E_AWS) {
             lt_error_clear(err);
             rc = lt_fail(err, LT_E_INPUT, "an EC2 error response (%s), not a page",
@@ -176,7 +176,8 @@ static enum lt_rc read_file(struct model *m, size_t scope, const char *path,
         lt_error_prefix(err, "'%s'", path);
     }
     log_info("read '%s'", path);
-    ec2_page_release(&page);
+    ec2_page_forget(&page);
+    json_arena_leave(previous);
     json_arena_reset(&r->arena);
     aws_service_error_release(&svc);
     return rc;
@@ -219,7 +220,7 @@ static enum lt_rc convert(const struct convert_config *c, struct lt_error *err)
     model_init(&m, &mo);
     size_t scope = model_scope(&m, c->account_id, c->region);
     enum lt_rc rc = LT_OK;
-    struct page_reader reader = {BUF_INIT(PAGE_MAX), {NULL, NULL, NULL}};
+    struct page_reader reader = {BUF_INIT(PAGE_MAX), {NULL, NULL, NULL, NULL}};
     json_arena_init(&reader.arena);
     uint64_t started = clock_monotonic_ms();
     for (int i = 0; rc == LT_OK && i < c->nfiles; i++) {

@@ -57,6 +57,11 @@ void ec2_page_release(struct ec2_page *p)
     ec2_page_init(p);
 }
 
+void ec2_page_forget(struct ec2_page *p)
+{
+    ec2_page_init(p);
+}
+
 const char *ec2_page_action(enum ec2_page_kind kind)
 {
     return (size_t)kind < EC2_PAGE_NKINDS ? ec2_page_kinds[kind].action : "unknown";

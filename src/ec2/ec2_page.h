@@ -85,6 +85,11 @@ LT_MUST_CHECK enum lt_rc ec2_page_parse(const char *data, size_t len, unsigned a
 
 /* Frees the result; the page is empty (as after ec2_page_init) afterwards. */
 void ec2_page_release(struct ec2_page *p);
+/*
+ * Lets go of the result tree without freeing it: for a page parsed while a
+ * json_arena was current and that arena's reset frees the tree (convert).
+ */
+void ec2_page_forget(struct ec2_page *p);
 
 /* "DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeRegions". */
 const char *ec2_page_action(enum ec2_page_kind kind);

@@ -1,5 +1,6 @@
 #include "model/secrets.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static const char *const kind_names[SECRETS_KIND_COUNT] = {
@@ -378,6 +379,18 @@ static bool is_name_char(char c)
     return is_alnum(c) || c == '_' || c == '-' || c == '.';
 }
 
+/* The set of letters a lower-case text holds, a bit per letter (other bytes: none). */
+static uint32_t letters_of(const char *s, size_t n)
+{
+    uint32_t set = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_lower(s[i])) {
+            set |= 1u << (s[i] - 'a');
+        }
+    }
+    return set;
+}
+
 /* The kind of secret the name at s stands for, or -1. */
 static int name_kind(const char *s, size_t n)
 {
@@ -393,10 +406,16 @@ static int name_kind(const char *s, size_t n)
         norm[m++] = to_lower(s[i]);
     }
     norm[m] = '\0';
-    /* Rules first: most names match none, and then the exclusions need no look. */
+    /*
+     * Rules first: most names match none, and then the exclusions need no
+     * look. A fragment is searched for only when the name has all its letters.
+     */
+    uint32_t letters = letters_of(norm, m);
     int kind = -1;
     for (size_t i = 0; i < LT_ARRAY_SIZE(name_rules) && kind < 0; i++) {
-        if (strstr(norm, name_rules[i].fragment) != NULL) {
+        const char *fragment = name_rules[i].fragment;
+        uint32_t needs = letters_of(fragment, strlen(fragment));
+        if ((letters & needs) == needs && strstr(norm, fragment) != NULL) {
             kind = (int)name_rules[i].kind;
         }
     }
