@@ -150,8 +150,8 @@ struct page_reader {
     struct json_arena arena;
 };
 
-static enum lt_rc read_file(struct model *m, size_t scope, const char *path,
-                            struct page_reader *r, struct lt_error *err)
+static enum lt_rc read_file(struct model *m, size_t scope, const char *path, struct page_reader *r,
+                            struct lt_error *err)
 {
     struct ec2_page page = EC2_PAGE_INIT;
     struct aws_service_error svc = {0};
