@@ -239,17 +239,45 @@ enum lt_rc shape_scalar_from_text(enum shape_type type, const char *text, size_t
 
 /* ---- JSON in AWS CLI form --------------------------------------------------------------- */
 
+/* One step of the path to the value being converted: a member, or (name NULL) a list index. */
+struct shape_conv_step {
+    const char *name;
+    size_t index;
+};
+
+/*
+ * The path is kept as steps and spelled out ("LaunchTemplateVersions[3].
+ * LaunchTemplateData") only for a message: most documents need none.
+ */
 struct shape_conv {
     const struct shape_model *m;
-    struct buf path; /* "LaunchTemplateVersions[3].LaunchTemplateData" */
+    struct shape_conv_step steps[SHAPE_MAX_DEPTH + 1];
+    size_t nsteps;
+    struct buf path;
     struct lt_error *err;
 };
 
 static enum lt_rc shape_conv_value(struct shape_conv *c, uint16_t shape, cJSON *in, int depth);
 
-static const char *shape_conv_path(const struct shape_conv *c)
+static const char *shape_conv_path(struct shape_conv *c)
 {
-    return c->path.len ? buf_str(&c->path) : "top level";
+    if (c->nsteps == 0) {
+        return "top level";
+    }
+    buf_reset(&c->path);
+    enum lt_rc rc = LT_OK;
+    for (size_t i = 0; i < c->nsteps && rc == LT_OK; i++) {
+        const struct shape_conv_step *st = &c->steps[i];
+        if (st->name) {
+            rc = i ? buf_addc(&c->path, '.') : LT_OK;
+            rc = rc == LT_OK ? buf_adds(&c->path, st->name) : rc;
+        } else {
+            rc = buf_addc(&c->path, '[');
+            rc = rc == LT_OK ? buf_add_int(&c->path, (int64_t)st->index) : rc;
+            rc = rc == LT_OK ? buf_addc(&c->path, ']') : rc;
+        }
+    }
+    return rc == LT_OK ? buf_str(&c->path) : "(a path too long to show)";
 }
 
 static enum lt_rc shape_conv_fail(struct shape_conv *c, enum lt_rc code, const char *what)
@@ -298,22 +326,17 @@ static enum lt_rc shape_check_duplicates(struct shape_conv *c, const cJSON *obj)
     return rc;
 }
 
-/* The node a path segment names: pushed before a value is converted, popped after. */
-static enum lt_rc shape_conv_push_member(struct shape_conv *c, const char *name)
+/*
+ * The step to a value: set before the value is converted (depth d is the
+ * value's own; steps deeper than the limit are refused by shape_conv_value).
+ */
+static void shape_conv_step(struct shape_conv *c, int depth, const char *name, size_t index)
 {
-    if ((c->path.len && buf_addc(&c->path, '.') != LT_OK) || buf_adds(&c->path, name) != LT_OK) {
-        return lt_fail(c->err, LT_E_LIMIT, "JSON path too long");
+    size_t at = (size_t)depth - 1;
+    if (at < LT_ARRAY_SIZE(c->steps)) {
+        c->steps[at] = (struct shape_conv_step){name, index};
+        c->nsteps = at + 1;
     }
-    return LT_OK;
-}
-
-static enum lt_rc shape_conv_push_index(struct shape_conv *c, size_t index)
-{
-    if (buf_addc(&c->path, '[') != LT_OK || buf_add_int(&c->path, (int64_t)index) != LT_OK ||
-        buf_addc(&c->path, ']') != LT_OK) {
-        return lt_fail(c->err, LT_E_LIMIT, "JSON path too long");
-    }
-    return LT_OK;
 }
 
 /*
@@ -377,12 +400,9 @@ static enum lt_rc shape_conv_structure(struct shape_conv *c, const struct shape 
             cJSON_Delete(cJSON_DetachItemViaPointer(in, k));
             continue;
         }
-        size_t mark = c->path.len;
-        rc = shape_conv_push_member(c, mems[i]->name);
-        if (rc == LT_OK) {
-            rc = shape_conv_value(c, mems[i]->shape, k, depth + 1);
-        }
-        buf_truncate(&c->path, mark);
+        shape_conv_step(c, depth + 1, mems[i]->name, 0);
+        rc = shape_conv_value(c, mems[i]->shape, k, depth + 1);
+        c->nsteps = (size_t)depth;
     }
     if (mems != few) {
         mem_free(mems);
@@ -397,10 +417,9 @@ static enum lt_rc shape_conv_list(struct shape_conv *c, const struct shape *s, c
     }
     size_t i = 0;
     for (cJSON *item = in->child; item; item = item->next, i++) {
-        size_t mark = c->path.len;
-        LT_TRY(shape_conv_push_index(c, i));
+        shape_conv_step(c, depth + 1, NULL, i);
         LT_TRY(shape_conv_value(c, s->item_shape, item, depth + 1));
-        buf_truncate(&c->path, mark);
+        c->nsteps = (size_t)depth;
     }
     return LT_OK;
 }
@@ -526,7 +545,11 @@ static enum lt_rc shape_conv_value(struct shape_conv *c, uint16_t shape, cJSON *
 enum lt_rc shape_normalize_json(const struct shape_model *m, uint16_t shape, cJSON *doc,
                                 struct lt_error *err)
 {
-    struct shape_conv c = {m, BUF_INIT(BUF_MAX_SMALL), err};
+    struct shape_conv c;
+    c.m = m;
+    c.nsteps = 0;
+    buf_init(&c.path, BUF_MAX_SMALL);
+    c.err = err;
     enum lt_rc rc = shape_conv_value(&c, shape, doc, 0);
     buf_release(&c.path);
     return rc;

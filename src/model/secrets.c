@@ -391,6 +391,22 @@ static uint32_t letters_of(const char *s, size_t n)
     return set;
 }
 
+/* The letters of each name_rules fragment (letters_of), spelled out so the table stays constant. */
+#define L(c) (1u << ((c) - 'a'))
+static const uint32_t name_rule_letters[] = {
+    L('s') | L('e') | L('c') | L('r') | L('t') | L('a') | L('k') | L('y'), /* secretaccesskey */
+    L('p') | L('a') | L('s') | L('w') | L('o') | L('r') | L('d'),          /* password */
+    L('p') | L('a') | L('s') | L('w') | L('d'),                            /* passwd */
+    L('p') | L('a') | L('s') | L('h') | L('r') | L('e'),                   /* passphrase */
+    L('p') | L('w') | L('d'),                                              /* pwd */
+    L('t') | L('o') | L('k') | L('e') | L('n'),                            /* token */
+    L('a') | L('p') | L('i') | L('k') | L('e') | L('y'),                   /* apikey */
+    L('s') | L('e') | L('c') | L('r') | L('t'),                            /* secret */
+};
+#undef L
+_Static_assert(LT_ARRAY_SIZE(name_rule_letters) == LT_ARRAY_SIZE(name_rules),
+               "a letter set for every name rule");
+
 /* The kind of secret the name at s stands for, or -1. */
 static int name_kind(const char *s, size_t n)
 {
@@ -414,7 +430,7 @@ static int name_kind(const char *s, size_t n)
     int kind = -1;
     for (size_t i = 0; i < LT_ARRAY_SIZE(name_rules) && kind < 0; i++) {
         const char *fragment = name_rules[i].fragment;
-        uint32_t needs = letters_of(fragment, strlen(fragment));
+        uint32_t needs = name_rule_letters[i];
         if ((letters & needs) == needs && strstr(norm, fragment) != NULL) {
             kind = (int)name_rules[i].kind;
         }

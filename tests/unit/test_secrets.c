@@ -71,6 +71,8 @@ static void test_true_positives(void)
         {"export MYSQL_PWD=hunter22", PASS},
         {"plain_text_passwd: hunter22", PASS},
         {"env: DB_PASSWORD=hunter22\n", PASS}, /* inside another setting's value */
+        {"export GPG_PASSPHRASE='correct horse battery'", PASS},
+        {"--apikey 0123456789abcdef", TOKN},
         /* Tokens by name and by form. */
         {"export GITHUB_TOKEN=0123456789abcdef0123", TOKN},
         {"K3S_TOKEN=\"K10abcdef0123456789::server:abcdef\" sh -s -", TOKN},
