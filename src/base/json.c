@@ -1,8 +1,8 @@
 #include "base/json.h"
 
 #include <limits.h>
-#include <stdint.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "base/mem.h"
