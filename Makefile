@@ -103,8 +103,13 @@ lint:
 	@scripts/lint
 
 # BENCH_ARGS: options of scripts/bench (--templates N, --versions V,V, --no-baseline, ...).
-bench: $(B)/ltsnap
+bench: $(B)/ltsnap $(B)/bench/cjson_parse
 	@B=$(B) scripts/bench $(BENCH_ARGS)
+
+# The floor under convert: cJSON's parser alone over the same pages (scripts/bench runs it).
+$(B)/bench/cjson_parse: tests/bench/cjson_parse.c $(B)/libltsnap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libltsnap.a $(LIBS)
 
 FUZZ_SECONDS ?= 60
 fuzz:
