@@ -147,6 +147,18 @@ void http_call_release(struct http_call *call)
     lt_error_release(&call->err);
 }
 
+/* Appends s to the queue from *head to *tail (both NULL when it is empty). */
+static void queue_append(struct call_state **head, struct call_state **tail, struct call_state *s)
+{
+    s->next = NULL;
+    if (*tail) {
+        (*tail)->next = s;
+    } else {
+        *head = s;
+    }
+    *tail = s;
+}
+
 /* Appends to the ready queue; an urgent call goes after the urgent ones already there. */
 static void push_ready(struct http_client *c, struct call_state *s)
 {
@@ -160,13 +172,7 @@ static void push_ready(struct http_client *c, struct call_state *s)
         c->ready_urgent_tail = s;
         return;
     }
-    s->next = NULL;
-    if (c->ready_tail) {
-        c->ready_tail->next = s;
-    } else {
-        c->ready_head = s;
-    }
-    c->ready_tail = s;
+    queue_append(&c->ready_head, &c->ready_tail, s);
 }
 
 static struct call_state *pop_ready(struct http_client *c)
@@ -202,14 +208,8 @@ static bool waits_behind(const struct call_state *a, uint64_t a_time, const stru
 static void push_waiting(struct http_client *c, struct call_state *s, uint64_t not_before_ms)
 {
     s->not_before_ms = not_before_ms;
-    s->next = NULL;
     if (!c->waiting || waits_behind(s, not_before_ms, c->waiting_tail)) {
-        if (c->waiting_tail) {
-            c->waiting_tail->next = s;
-        } else {
-            c->waiting = s;
-        }
-        c->waiting_tail = s;
+        queue_append(&c->waiting, &c->waiting_tail, s);
         return;
     }
     struct call_state **p = &c->waiting;
@@ -222,13 +222,7 @@ static void push_waiting(struct http_client *c, struct call_state *s, uint64_t n
 
 static void push_blocked(struct http_client *c, struct call_state *s)
 {
-    s->next = NULL;
-    if (c->blocked_tail) {
-        c->blocked_tail->next = s;
-    } else {
-        c->blocked = s;
-    }
-    c->blocked_tail = s;
+    queue_append(&c->blocked, &c->blocked_tail, s);
 }
 
 /* A group has a free slot again: every blocked call goes back to the ready queue, in order. */

@@ -16,9 +16,8 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "fuzz_items.h"
 #include "write/esc_csv.h"
-
-#define FUZZ_MAX_ITEMS 64
 
 struct readback {
     const char *want;
@@ -65,19 +64,7 @@ static bool element_ok(const char *s)
 static void fuzz_array(const char *s, size_t size)
 {
     char *items[FUZZ_MAX_ITEMS];
-    size_t n = 0;
-    const char *p = s;
-    const char *end = s + size;
-    while (n < FUZZ_MAX_ITEMS) {
-        const char *cut = memchr(p, 0xFF, (size_t)(end - p));
-        const char *stop = cut ? cut : end;
-        items[n] = mem_strndup(p, (size_t)(stop - p)); /* a NUL inside ends the C string */
-        n++;
-        if (!cut) {
-            break;
-        }
-        p = cut + 1;
-    }
+    size_t n = fuzz_items_split(s, size, items);
     bool valid = true;
     struct buf joined = BUF_INIT(BUF_MAX_LARGE);
     for (size_t i = 0; i < n; i++) {
@@ -97,9 +84,7 @@ static void fuzz_array(const char *s, size_t size)
     }
     buf_release(&out);
     buf_release(&joined);
-    for (size_t i = 0; i < n; i++) {
-        mem_free(items[i]);
-    }
+    fuzz_items_free(items, n);
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);

@@ -25,9 +25,8 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "fuzz_items.h"
 #include "write/esc_cypher.h"
-
-#define FUZZ_MAX_ITEMS 64
 
 static int hexval(char c)
 {
@@ -160,20 +159,10 @@ static void fuzz_int(const unsigned char *data, size_t size)
 static void fuzz_list(const char *s, size_t size)
 {
     char *items[FUZZ_MAX_ITEMS];
-    size_t n = 0;
+    size_t n = fuzz_items_split(s, size, items);
     bool valid = true;
-    const char *p = s;
-    const char *end = s + size;
-    while (n < FUZZ_MAX_ITEMS) {
-        const char *cut = memchr(p, 0xFF, (size_t)(end - p));
-        const char *stop = cut ? cut : end;
-        items[n] = mem_strndup(p, (size_t)(stop - p)); /* a NUL inside ends the C string */
-        valid = valid && utf8_valid(items[n], strlen(items[n]), NULL);
-        n++;
-        if (!cut) {
-            break;
-        }
-        p = cut + 1;
+    for (size_t i = 0; i < n; i++) {
+        valid = valid && utf8_valid(items[i], strlen(items[i]), NULL);
     }
     struct buf out = BUF_INIT(BUF_MAX_LARGE);
     enum lt_rc rc = esc_cypher_string_list(&out, (const char *const *)items, n);
@@ -199,9 +188,7 @@ static void fuzz_list(const char *s, size_t size)
         buf_release(&back);
     }
     buf_release(&out);
-    for (size_t i = 0; i < n; i++) {
-        mem_free(items[i]);
-    }
+    fuzz_items_free(items, n);
 }
 
 /* The reader on raw input: what it accepts is exactly what the writer would write. */

@@ -1,4 +1,5 @@
 /* Unit tests for fetch/plan: which versions need a per-template call. */
+#include "base/lt.h"
 #include "fetch/plan.h"
 #include "tap.h"
 
@@ -12,6 +13,50 @@ static void check(int64_t latest, int64_t *have, size_t n, bool want, int64_t wm
     if (want) {
         EXPECT_INT(lo, wmin);
         EXPECT_INT(hi, wmax);
+    }
+}
+
+/* plan_early_range(latest, default) and the range it should give. */
+struct early_case {
+    int64_t latest, dflt;
+    bool want;
+    int64_t wmin, wmax;
+};
+
+static void check_early(const struct early_case *c)
+{
+    int64_t lo = -1, hi = -1;
+    bool got = plan_early_range(c->latest, c->dflt, &lo, &hi);
+    tap_note("early range: latest %lld, default %lld", (long long)c->latest, (long long)c->dflt);
+    EXPECT_INT(got, c->want);
+    if (c->want) {
+        EXPECT_INT(lo, c->wmin);
+        EXPECT_INT(hi, c->wmax);
+    }
+}
+
+/* plan_missing_range_after(latest, have, covered cmin..cmax) and the range it should give. */
+struct after_case {
+    int64_t latest;
+    int64_t have[2];
+    size_t nhave;
+    int64_t cmin, cmax;
+    bool want;
+    int64_t wmin, wmax;
+};
+
+static void check_after(const struct after_case *c)
+{
+    int64_t have[2] = {c->have[0], c->have[1]}; /* the function sorts its input */
+    int64_t lo = -1, hi = -1;
+    bool got = plan_missing_range_after(c->latest, c->nhave ? have : NULL, c->nhave, c->cmin,
+                                        c->cmax, &lo, &hi);
+    tap_note("missing after: latest %lld, %zu received, covered %lld-%lld", (long long)c->latest,
+             c->nhave, (long long)c->cmin, (long long)c->cmax);
+    EXPECT_INT(got, c->want);
+    if (c->want) {
+        EXPECT_INT(lo, c->wmin);
+        EXPECT_INT(hi, c->wmax);
     }
 }
 
@@ -35,50 +80,35 @@ int main(void)
     /* Bad listing value: nothing to plan. */
     check(0, NULL, 0, false, 0, 0, "latest 0");
     /* What the all-templates listing leaves out, known from the template listing alone. */
-    int64_t lo = -1, hi = -1;
     tap_note("early ranges");
-    EXPECT(!plan_early_range(1, 1, &lo, &hi));
-    EXPECT(!plan_early_range(2, 1, &lo, &hi)); /* default 1 and latest 2: both listed */
-    EXPECT(plan_early_range(2, 2, &lo, &hi));
-    EXPECT_INT(lo, 1);
-    EXPECT_INT(hi, 1);
-    EXPECT(plan_early_range(10, 10, &lo, &hi));
-    EXPECT_INT(lo, 1);
-    EXPECT_INT(hi, 9);
-    EXPECT(plan_early_range(10, 1, &lo, &hi));
-    EXPECT_INT(lo, 2);
-    EXPECT_INT(hi, 9);
-    EXPECT(plan_early_range(10, 9, &lo, &hi));
-    EXPECT_INT(lo, 1);
-    EXPECT_INT(hi, 8);
-    EXPECT(plan_early_range(10, 0, &lo, &hi)); /* no default listed: only latest counts */
-    EXPECT_INT(lo, 1);
-    EXPECT_INT(hi, 9);
-    EXPECT(!plan_early_range(0, 0, &lo, &hi));
+    static const struct early_case early[] = {
+        {1, 1, false, 0, 0}, {2, 1, false, 0, 0}, /* default 1 and latest 2: both listed */
+        {2, 2, true, 1, 1},  {10, 10, true, 1, 9}, {10, 1, true, 2, 9},
+        {10, 9, true, 1, 8}, {10, 0, true, 1, 9}, /* no default listed: only latest counts */
+        {0, 0, false, 0, 0},
+    };
+    for (size_t i = 0; i < LT_ARRAY_SIZE(early); i++) {
+        check_early(&early[i]);
+    }
 
     /* After the all-templates listing, with an early call's range counted as received. */
     tap_note("missing after an early call");
-    EXPECT(!plan_missing_range_after(10, (int64_t[]){10}, 1, 1, 9, &lo, &hi));
-    EXPECT(!plan_missing_range_after(10, (int64_t[]){1, 10}, 2, 2, 9, &lo, &hi));
-    /* Deleted after the listing: latest and default never came, the early range did. */
-    EXPECT(plan_missing_range_after(10, NULL, 0, 1, 9, &lo, &hi));
-    EXPECT_INT(lo, 10);
-    EXPECT_INT(hi, 10);
-    EXPECT(plan_missing_range_after(10, (int64_t[]){10}, 1, 2, 9, &lo, &hi));
-    EXPECT_INT(lo, 1);
-    EXPECT_INT(hi, 1);
-    /* A gap on both sides of the covered range: one call spans them. */
-    EXPECT(plan_missing_range_after(10, NULL, 0, 4, 6, &lo, &hi));
-    EXPECT_INT(lo, 1);
-    EXPECT_INT(hi, 10);
-    /* Nothing covered (min > max) is plan_missing_range. */
-    EXPECT(plan_missing_range_after(5, (int64_t[]){5, 2}, 2, 1, 0, &lo, &hi));
-    EXPECT_INT(lo, 1);
-    EXPECT_INT(hi, 4);
-    /* A covered range beyond latest changes nothing. */
-    EXPECT(plan_missing_range_after(3, (int64_t[]){3}, 1, 5, 9, &lo, &hi));
-    EXPECT_INT(lo, 1);
-    EXPECT_INT(hi, 2);
+    static const struct after_case after[] = {
+        {10, {10}, 1, 1, 9, false, 0, 0},
+        {10, {1, 10}, 2, 2, 9, false, 0, 0},
+        /* Deleted after the listing: latest and default never came, the early range did. */
+        {10, {0}, 0, 1, 9, true, 10, 10},
+        {10, {10}, 1, 2, 9, true, 1, 1},
+        /* A gap on both sides of the covered range: one call spans them. */
+        {10, {0}, 0, 4, 6, true, 1, 10},
+        /* Nothing covered (min > max) is plan_missing_range. */
+        {5, {5, 2}, 2, 1, 0, true, 1, 4},
+        /* A covered range beyond latest changes nothing. */
+        {3, {3}, 1, 5, 9, true, 1, 2},
+    };
+    for (size_t i = 0; i < LT_ARRAY_SIZE(after); i++) {
+        check_after(&after[i]);
+    }
 
     /* Call-count formula: N templates, v listed versions, k own calls. */
     EXPECT_INT(plan_expected_calls(1000, 1000, 0), 5 + 5);
