@@ -565,7 +565,7 @@ static void check_long_tag(const char *outdir)
         "\"VersionNumber\": 1, \"DefaultVersion\": true}]}";
     struct ec2_page vp = EC2_PAGE_INIT;
     EXPECT_OK(ec2_page_parse(version, strlen(version), EC2_PAGE_ACCEPT_ANY, &vp, &svc, &err));
-    EXPECT_OK(model_add_versions(&m, scope, ec2_page_items(&vp), &err));
+    EXPECT_OK(model_add_versions(&m, scope, ec2_page_items_mutable(&vp), &err));
     ec2_page_release(&vp);
     model_scope_set_status(&m, scope, MODEL_SCOPE_COMPLETE, NULL);
     EXPECT_OK(model_finish(&m, &err));

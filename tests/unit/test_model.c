@@ -283,7 +283,7 @@ static void test_version_fields(bool include_user_data)
 static void test_user_data_secret_kinds(bool include_user_data)
 {
     struct model m;
-    struct model_options o = {include_user_data};
+    struct model_options o = {include_user_data, 0, NULL};
     model_init(&m, &o);
     size_t s = model_scope(&m, "123456789012", "eu-west-1");
     EXPECT_OK(add_templates(&m, s, "[{\"LaunchTemplateId\":\"" LT_A "\"}]"));
