@@ -256,7 +256,7 @@ static enum lt_rc print_into(char *text, struct buf *out)
         return LT_E_INTERNAL;
     }
     enum lt_rc rc = buf_adds(out, text);
-    mem_free(text);
+    cJSON_free(text); /* cJSON's memory: the heap, or the arena that was current */
     return rc;
 }
 

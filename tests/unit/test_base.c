@@ -151,6 +151,50 @@ static void test_json(void)
     buf_release(&b);
 }
 
+/*
+ * Trees made while an arena is current: deleted one by one or dropped with
+ * the arena, large blocks, the printing fallback that allocates through
+ * cJSON, and a tree made on the heap in between. The sanitizer and valgrind
+ * builds see any block freed the wrong way or left behind.
+ */
+static void test_json_arena(void)
+{
+    struct json_arena arena;
+    json_arena_init(&arena);
+    struct buf big = BUF_INIT((size_t)200 * 1024);
+    EXPECT_OK(buf_adds(&big, "{\"k\":\""));
+    char *at = NULL;
+    EXPECT_OK(buf_extend(&big, (size_t)100 * 1024, &at));
+    if (at) {
+        memset(at, 'a', (size_t)100 * 1024);
+    }
+    EXPECT_OK(buf_adds(&big, "\",\"n\":12345678901234567}"));
+    for (int round = 0; round < 3; round++) {
+        struct json_arena *previous = json_arena_enter(&arena);
+        cJSON *deleted = cJSON_Parse("{\"b\":[1,2,{\"y\":\"z\"}],\"a\":\"x\"}");
+        cJSON *dropped = cJSON_Parse(buf_str(&big)); /* a 100 KB string: a block of its own */
+        EXPECT(deleted != NULL && dropped != NULL);
+        json_arena_leave(previous);
+        cJSON *heap = cJSON_CreateString("made on the heap");
+        /* Room below the first guess: the text comes from cJSON_PrintUnformatted. */
+        struct buf small = BUF_INIT(64);
+        previous = json_arena_enter(&arena);
+        EXPECT_OK(json_canonical(deleted, &small));
+        json_arena_leave(previous);
+        EXPECT_STR(buf_str(&small), "{\"a\":\"x\",\"b\":[1,2,{\"y\":\"z\"}]}");
+        struct buf text = BUF_INIT((size_t)200 * 1024);
+        EXPECT_OK(json_canonical(dropped, &text));
+        EXPECT_INT(text.len, big.len);
+        cJSON_Delete(deleted);
+        cJSON_Delete(heap);
+        json_arena_reset(&arena); /* takes `dropped` back */
+        buf_release(&small);
+        buf_release(&text);
+    }
+    json_arena_release(&arena);
+    buf_release(&big);
+}
+
 static void test_log(void)
 {
     struct buf b = BUF_INIT(4096);
@@ -181,12 +225,14 @@ static void test_log(void)
 
 int main(void)
 {
+    json_use_mem_hooks();
     test_buf();
     test_err();
     test_utf8();
     test_clock();
     test_hash();
     test_json();
+    test_json_arena();
     test_log();
     return tap_done();
 }
