@@ -220,7 +220,7 @@ static enum lt_rc convert(const struct convert_config *c, struct lt_error *err)
     model_init(&m, &mo);
     size_t scope = model_scope(&m, c->account_id, c->region);
     enum lt_rc rc = LT_OK;
-    struct page_reader reader = {BUF_INIT(PAGE_MAX), {NULL, NULL, NULL, NULL}};
+    struct page_reader reader = {.data = BUF_INIT(PAGE_MAX)};
     json_arena_init(&reader.arena);
     uint64_t started = clock_monotonic_ms();
     for (int i = 0; rc == LT_OK && i < c->nfiles; i++) {

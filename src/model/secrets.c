@@ -391,21 +391,23 @@ static uint32_t letters_of(const char *s, size_t n)
     return set;
 }
 
-/* The letters of each name_rules fragment (letters_of), spelled out so the table stays constant. */
-#define L(c) (1u << ((c) - 'a'))
-static const uint32_t name_rule_letters[] = {
-    L('s') | L('e') | L('c') | L('r') | L('t') | L('a') | L('k') | L('y'), /* secretaccesskey */
-    L('p') | L('a') | L('s') | L('w') | L('o') | L('r') | L('d'),          /* password */
-    L('p') | L('a') | L('s') | L('w') | L('d'),                            /* passwd */
-    L('p') | L('a') | L('s') | L('h') | L('r') | L('e'),                   /* passphrase */
-    L('p') | L('w') | L('d'),                                              /* pwd */
-    L('t') | L('o') | L('k') | L('e') | L('n'),                            /* token */
-    L('a') | L('p') | L('i') | L('k') | L('e') | L('y'),                   /* apikey */
-    L('s') | L('e') | L('c') | L('r') | L('t'),                            /* secret */
-};
-#undef L
-_Static_assert(LT_ARRAY_SIZE(name_rule_letters) == LT_ARRAY_SIZE(name_rules),
-               "a letter set for every name rule");
+/*
+ * The letters of each name_rules fragment (letters_of), worked out from the
+ * table on first use: a name is searched for a fragment only when it holds
+ * all of them. (ltsnap is single-threaded; so are the fuzz targets.)
+ */
+static uint32_t rule_letters(size_t i)
+{
+    static uint32_t letters[LT_ARRAY_SIZE(name_rules)];
+    static bool ready;
+    if (!ready) {
+        for (size_t k = 0; k < LT_ARRAY_SIZE(name_rules); k++) {
+            letters[k] = letters_of(name_rules[k].fragment, strlen(name_rules[k].fragment));
+        }
+        ready = true;
+    }
+    return letters[i];
+}
 
 /* The kind of secret the name at s stands for, or -1. */
 static int name_kind(const char *s, size_t n)
@@ -430,7 +432,7 @@ static int name_kind(const char *s, size_t n)
     int kind = -1;
     for (size_t i = 0; i < LT_ARRAY_SIZE(name_rules) && kind < 0; i++) {
         const char *fragment = name_rules[i].fragment;
-        uint32_t needs = name_rule_letters[i];
+        uint32_t needs = rule_letters(i);
         if ((letters & needs) == needs && strstr(norm, fragment) != NULL) {
             kind = (int)name_rules[i].kind;
         }
