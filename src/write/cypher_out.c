@@ -169,26 +169,62 @@ static enum lt_rc literal_rows(struct buf *b, const struct cypher_out_rows *src,
     return buf_addc(b, ']');
 }
 
-/* t rendered with placeholder `name` = the rows [first, end) as a literal list. */
-static enum lt_rc emit_statement(struct cypher_out_sink *s, const struct tmpl *t, const char *name,
+/*
+ * A statement template split where its rows go, and the buffer the rows are
+ * written into, both kept from one statement to the next: each statement is
+ * then emitted as the template's pieces around its rows, without rendering
+ * (and copying) megabytes of rows into a second buffer.
+ */
+struct statement {
+    const struct tmpl *t;
+    struct tmpl_parts parts;
+    struct buf rows;
+};
+
+static enum lt_rc statement_open(struct statement *st, const struct tmpl *t, const char *name,
+                                 struct lt_error *err)
+{
+    st->t = t;
+    st->rows = (struct buf)BUF_INIT(STATEMENT_MAX);
+    return tmpl_split(t, name, NULL, 0, &st->parts, err);
+}
+
+static void statement_close(struct statement *st)
+{
+    tmpl_parts_release(&st->parts);
+    buf_release(&st->rows);
+}
+
+/* The template's text with the rows wherever it names them. */
+static enum lt_rc emit_parts(struct cypher_out_sink *s, const struct statement *st,
+                             struct lt_error *err)
+{
+    const char *text = buf_str(&st->parts.text);
+    size_t from = 0;
+    for (size_t i = 0; i < st->parts.ncuts; i++) {
+        LT_TRY(s->write(s->ctx, text + from, st->parts.cuts[i] - from, err));
+        LT_TRY(emit(s, &st->rows, err));
+        from = st->parts.cuts[i];
+    }
+    return s->write(s->ctx, text + from, st->parts.text.len - from, err);
+}
+
+/* The statement with the rows [first, end) as a literal list. */
+static enum lt_rc emit_statement(struct cypher_out_sink *s, struct statement *st,
                                  const struct cypher_out_rows *src, size_t first, size_t end,
                                  struct lt_error *err)
 {
-    struct buf rows = BUF_INIT(STATEMENT_MAX);
-    enum lt_rc rc = literal_rows(&rows, src, first, end, err);
+    buf_reset(&st->rows);
+    enum lt_rc rc = literal_rows(&st->rows, src, first, end, err);
     if (rc != LT_OK && err->code == LT_OK) { /* an escaper refused a value */
-        rc = lt_fail(err, rc == LT_E_INPUT ? LT_E_INPUT : LT_E_LIMIT,
-                     "'%s': rows cannot be written as Cypher literals", t->name);
-    } else if (rc == LT_OK) {
-        struct tmpl_var v = {name, buf_str(&rows), rows.len, true};
-        rc = emit_render(s, t, &v, err);
+        return lt_fail(err, rc == LT_E_INPUT ? LT_E_INPUT : LT_E_LIMIT,
+                       "'%s': rows cannot be written as Cypher literals", st->t->name);
     }
-    buf_release(&rows);
-    return rc;
+    return rc == LT_OK ? emit_parts(s, st, err) : rc;
 }
 
-enum lt_rc cypher_out_table(struct cypher_out_sink *s, const struct tmpl *t,
-                            const struct cypher_out_rows *src, struct lt_error *err)
+static enum lt_rc emit_transactions(struct cypher_out_sink *s, struct statement *st,
+                                    const struct cypher_out_rows *src, struct lt_error *err)
 {
     for (size_t tx = 0; tx < src->n; tx += CYPHER_OUT_ROWS_PER_TRANSACTION) {
         size_t tx_end = tx + CYPHER_OUT_ROWS_PER_TRANSACTION;
@@ -196,12 +232,29 @@ enum lt_rc cypher_out_table(struct cypher_out_sink *s, const struct tmpl *t,
         LT_TRY(emit_text(s, CYPHER_OUT_BEGIN, err));
         for (size_t i = tx; i < tx_end; i += CYPHER_OUT_ROWS_PER_STATEMENT) {
             size_t end = i + CYPHER_OUT_ROWS_PER_STATEMENT;
-            LT_TRY(emit_statement(s, t, "rows", src, i, end < tx_end ? end : tx_end, err));
+            LT_TRY(emit_statement(s, st, src, i, end < tx_end ? end : tx_end, err));
         }
         LT_TRY(emit_text(s, CYPHER_OUT_COMMIT, err));
     }
-    s->rows += src->n;
     return LT_OK;
+}
+
+enum lt_rc cypher_out_table(struct cypher_out_sink *s, const struct tmpl *t,
+                            const struct cypher_out_rows *src, struct lt_error *err)
+{
+    if (src->n == 0) {
+        return LT_OK;
+    }
+    struct statement st;
+    enum lt_rc rc = statement_open(&st, t, "rows", err);
+    if (rc == LT_OK) {
+        rc = emit_transactions(s, &st, src, err);
+    }
+    statement_close(&st);
+    if (rc == LT_OK) {
+        s->rows += src->n;
+    }
+    return rc;
 }
 
 static enum lt_rc scope_literal(struct buf *b, const void *table, size_t i, struct lt_error *err)
@@ -219,9 +272,19 @@ enum lt_rc cypher_out_scoped(struct cypher_out_sink *s, const struct tmpl *t,
                              const struct cypher_out_scope *scopes, size_t n, struct lt_error *err)
 {
     struct cypher_out_rows src = {scope_literal, scopes, n};
-    LT_TRY(emit_text(s, CYPHER_OUT_BEGIN, err));
-    LT_TRY(emit_statement(s, t, "scopes", &src, 0, n, err));
-    return emit_text(s, CYPHER_OUT_COMMIT, err);
+    struct statement st;
+    enum lt_rc rc = statement_open(&st, t, "scopes", err);
+    if (rc == LT_OK) {
+        rc = emit_text(s, CYPHER_OUT_BEGIN, err);
+    }
+    if (rc == LT_OK) {
+        rc = emit_statement(s, &st, &src, 0, n, err);
+    }
+    if (rc == LT_OK) {
+        rc = emit_text(s, CYPHER_OUT_COMMIT, err);
+    }
+    statement_close(&st);
+    return rc;
 }
 
 /* ---- snapshot.cypher from a model ---- */
