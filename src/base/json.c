@@ -298,10 +298,32 @@ enum lt_rc json_pretty(cJSON *item, struct buf *out)
     return rc == LT_OK ? buf_addc(out, '\n') : rc;
 }
 
+const char *json_string(const cJSON *v)
+{
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int json_bool(const cJSON *v)
+{
+    return cJSON_IsBool(v) ? cJSON_IsTrue(v) : -1;
+}
+
+bool json_int64(const cJSON *v, int64_t *out)
+{
+    if (!cJSON_IsNumber(v)) {
+        return false;
+    }
+    double d = v->valuedouble;
+    if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0) {
+        return false;
+    }
+    *out = (int64_t)d;
+    return true;
+}
+
 const char *json_get_string(const cJSON *obj, const char *key)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
+    return json_string(cJSON_GetObjectItemCaseSensitive(obj, key));
 }
 
 const cJSON *json_get_object(const cJSON *obj, const char *key)
@@ -318,20 +340,31 @@ const cJSON *json_get_array(const cJSON *obj, const char *key)
 
 int json_get_bool(const cJSON *obj, const char *key)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsBool(v) ? cJSON_IsTrue(v) : -1;
+    return json_bool(cJSON_GetObjectItemCaseSensitive(obj, key));
 }
 
 bool json_get_int64(const cJSON *obj, const char *key, int64_t *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsNumber(v)) {
-        return false;
+    return json_int64(cJSON_GetObjectItemCaseSensitive(obj, key), out);
+}
+
+void json_pick(const cJSON *obj, const char *const *names, size_t n, cJSON **found)
+{
+    for (size_t i = 0; i < n; i++) {
+        found[i] = NULL;
     }
-    double d = v->valuedouble;
-    if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0) {
-        return false;
+    cJSON *m;
+    cJSON_ArrayForEach(m, obj) {
+        const char *key = m->string;
+        if (!key) {
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            /* The first byte decides most comparisons without a call. */
+            if (names[i][0] == key[0] && !found[i] && strcmp(names[i], key) == 0) {
+                found[i] = m;
+                break;
+            }
+        }
     }
-    *out = (int64_t)d;
-    return true;
 }

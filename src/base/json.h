@@ -64,4 +64,16 @@ int json_get_bool(const cJSON *obj, const char *key);
 /* True and *out set when the member is a number holding an integer. */
 bool json_get_int64(const cJSON *obj, const char *key, int64_t *out);
 
+/* The same checks on a value already found (NULL is absent). */
+const char *json_string(const cJSON *v);
+int json_bool(const cJSON *v);
+bool json_int64(const cJSON *v, int64_t *out);
+
+/*
+ * Several members in one pass over obj: found[i] is the first member named
+ * names[i], or NULL. Cheaper than one lookup per name when a caller wants
+ * most of an object's members (each lookup walks the member list).
+ */
+void json_pick(const cJSON *obj, const char *const *names, size_t n, cJSON **found);
+
 #endif

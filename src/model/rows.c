@@ -85,29 +85,38 @@ static void set_string(struct val *v, const char *s)
     }
 }
 
-static void set_long(struct val *v, const cJSON *obj, const char *key)
+/* The setters below take a member json_pick found (NULL when absent). */
+static void set_long(struct val *v, const cJSON *member)
 {
     int64_t n;
-    if (obj && json_get_int64(obj, key, &n)) {
+    if (json_int64(member, &n)) {
         v->present = true;
         v->num = n;
     }
 }
 
-static void set_bool(struct val *v, const cJSON *obj, const char *key)
+static void set_bool(struct val *v, const cJSON *member)
 {
-    int b = obj ? json_get_bool(obj, key) : -1;
+    int b = json_bool(member);
     if (b >= 0) {
         v->present = true;
         v->flag = b == 1;
     }
 }
 
-static void set_str(struct val *v, const cJSON *obj, const char *key)
+static void set_str(struct val *v, const cJSON *member)
 {
-    if (obj) {
-        set_string(v, json_get_string(obj, key));
-    }
+    set_string(v, json_string(member));
+}
+
+static const cJSON *as_object(const cJSON *member)
+{
+    return cJSON_IsObject(member) ? member : NULL;
+}
+
+static const cJSON *as_array(const cJSON *member)
+{
+    return cJSON_IsArray(member) ? member : NULL;
 }
 
 static void set_items(struct val *v, struct strset *s)
@@ -192,17 +201,17 @@ enum lt_rc rows_strings(struct buf *rec, const char *const *values, size_t n)
  * ("1634020072"); timestamps arrive in the canonical ISO form. text must
  * hold 24 bytes.
  */
-static enum lt_rc set_unix_time_string(struct val *v, char *text, const cJSON *obj, const char *key,
+static enum lt_rc set_unix_time_string(struct val *v, char *text, const cJSON *member,
                                        struct lt_error *err)
 {
-    const char *s = json_get_string(obj, key);
+    const char *s = json_string(member);
     if (!s) {
         return LT_OK;
     }
     int64_t secs;
     int ms;
     if (!clock_parse_iso8601(s, &secs, &ms)) {
-        return lt_fail(err, LT_E_INPUT, "%s: invalid timestamp '%s'", key, s);
+        return lt_fail(err, LT_E_INPUT, "%s: invalid timestamp '%s'", member->string, s);
     }
     /* Decimal digits of secs, written backwards. */
     char digits[24];
@@ -226,9 +235,8 @@ static enum lt_rc set_unix_time_string(struct val *v, char *text, const cJSON *o
     return LT_OK;
 }
 
-static enum lt_rc put_tags(struct buf *rec, const cJSON *t, struct lt_error *err)
+static enum lt_rc put_tags(struct buf *rec, const cJSON *list, struct lt_error *err)
 {
-    const cJSON *list = json_get_array(t, "Tags");
     uint32_t n = 0;
     const cJSON *tag;
     cJSON_ArrayForEach(tag, list) {
@@ -256,24 +264,36 @@ static enum lt_rc put_tags(struct buf *rec, const cJSON *t, struct lt_error *err
 enum lt_rc rows_template(const cJSON *t, const char *region, struct buf *rec, struct rows_key *key,
                          struct lt_error *err)
 {
+    enum { ID, NAME, CREATED_BY, DEFAULT_NUMBER, LATEST_NUMBER, CREATE_TIME, TAGS, COUNT };
+    static const char *const names[COUNT] = {
+        [ID] = "LaunchTemplateId",
+        [NAME] = "LaunchTemplateName",
+        [CREATED_BY] = "CreatedBy",
+        [DEFAULT_NUMBER] = "DefaultVersionNumber",
+        [LATEST_NUMBER] = "LatestVersionNumber",
+        [CREATE_TIME] = "CreateTime",
+        [TAGS] = "Tags",
+    };
+    cJSON *m[COUNT];
+    json_pick(t, names, COUNT, m);
     struct val v[TEMPLATE_PROP_COUNT];
     memset(v, 0, sizeof(v));
     char create_time[24];
-    set_str(&v[TEMPLATE_ID], t, "LaunchTemplateId");
-    set_str(&v[TEMPLATE_LAUNCH_TEMPLATE_ID], t, "LaunchTemplateId");
-    set_str(&v[TEMPLATE_NAME], t, "LaunchTemplateName");
-    set_str(&v[TEMPLATE_CREATED_BY], t, "CreatedBy");
-    set_long(&v[TEMPLATE_DEFAULT_VERSION_NUMBER], t, "DefaultVersionNumber");
-    set_long(&v[TEMPLATE_LATEST_VERSION_NUMBER], t, "LatestVersionNumber");
+    set_str(&v[TEMPLATE_ID], m[ID]);
+    set_str(&v[TEMPLATE_LAUNCH_TEMPLATE_ID], m[ID]);
+    set_str(&v[TEMPLATE_NAME], m[NAME]);
+    set_str(&v[TEMPLATE_CREATED_BY], m[CREATED_BY]);
+    set_long(&v[TEMPLATE_DEFAULT_VERSION_NUMBER], m[DEFAULT_NUMBER]);
+    set_long(&v[TEMPLATE_LATEST_VERSION_NUMBER], m[LATEST_NUMBER]);
     set_string(&v[TEMPLATE_REGION], region);
     if (!v[TEMPLATE_ID].present || v[TEMPLATE_ID].len == 0) {
         return lt_fail(err, LT_E_INPUT, "missing LaunchTemplateId");
     }
-    LT_TRY(set_unix_time_string(&v[TEMPLATE_CREATE_TIME], create_time, t, "CreateTime", err));
+    LT_TRY(set_unix_time_string(&v[TEMPLATE_CREATE_TIME], create_time, m[CREATE_TIME], err));
     size_t start = rec->len;
     enum lt_rc rc = put_row(rec, SCHEMA_NODE_TEMPLATE, v, err);
     if (rc == LT_OK) {
-        rc = put_tags(rec, t, err);
+        rc = put_tags(rec, as_array(m[TAGS]), err);
     }
     if (rc != LT_OK) {
         buf_truncate(rec, start);
@@ -288,10 +308,10 @@ enum lt_rc rows_template(const cJSON *t, const char *region, struct buf *rec, st
 /* ---- versions ---- */
 
 /* true if any interface associates a public IP, false if one says no, absent if none says. */
-static void set_associates_public_ip(struct val *v, const cJSON *data)
+static void set_associates_public_ip(struct val *v, const cJSON *interfaces)
 {
     const cJSON *ni;
-    cJSON_ArrayForEach(ni, json_get_array(data, "NetworkInterfaces")) {
+    cJSON_ArrayForEach(ni, interfaces) {
         int b = json_get_bool(ni, "AssociatePublicIpAddress");
         if (b == 1) {
             v->present = true;
@@ -305,11 +325,11 @@ static void set_associates_public_ip(struct val *v, const cJSON *data)
 }
 
 /* true when there is at least one EBS mapping and every one has Encrypted=true. */
-static void set_all_ebs_encrypted(struct val *v, const cJSON *data)
+static void set_all_ebs_encrypted(struct val *v, const cJSON *mappings)
 {
     const cJSON *bdm;
     bool all = true;
-    cJSON_ArrayForEach(bdm, json_get_array(data, "BlockDeviceMappings")) {
+    cJSON_ArrayForEach(bdm, mappings) {
         const cJSON *ebs = json_get_object(bdm, "Ebs");
         if (ebs) {
             v->present = true;
@@ -320,11 +340,11 @@ static void set_all_ebs_encrypted(struct val *v, const cJSON *data)
 }
 
 /* Security groups may be set for the instance or per network interface: both count. */
-static void collect_security_group_ids(struct strset *s, const cJSON *data)
+static void collect_security_group_ids(struct strset *s, const cJSON *ids, const cJSON *interfaces)
 {
-    strset_add_strings(s, json_get_array(data, "SecurityGroupIds"));
+    strset_add_strings(s, ids);
     const cJSON *ni;
-    cJSON_ArrayForEach(ni, json_get_array(data, "NetworkInterfaces")) {
+    cJSON_ArrayForEach(ni, interfaces) {
         strset_add_strings(s, json_get_array(ni, "Groups"));
     }
 }
@@ -383,9 +403,9 @@ static void set_secret_kinds(struct val *v, struct strset *kinds, const struct b
 }
 
 static enum lt_rc set_user_data(struct val *v, struct rows_scratch *x, bool include,
-                                const cJSON *data, struct lt_error *err)
+                                const cJSON *member, struct lt_error *err)
 {
-    const char *b64 = json_get_string(data, "UserData");
+    const char *b64 = json_string(member);
     if (!b64) {
         return LT_OK;
     }
@@ -416,11 +436,12 @@ static enum lt_rc set_user_data(struct val *v, struct rows_scratch *x, bool incl
  * for. The data is canonicalised in place rather than copied: the user data
  * is taken out for the printing and put back after.
  */
-static enum lt_rc set_data_json(struct val *v, struct buf *out, bool include_user_data, cJSON *data,
+static enum lt_rc set_data_json(struct val *v, struct buf *out, cJSON *data, cJSON *user_data,
                                 struct lt_error *err)
 {
-    cJSON *user_data =
-        include_user_data ? NULL : cJSON_DetachItemFromObjectCaseSensitive(data, "UserData");
+    if (user_data) {
+        cJSON_DetachItemViaPointer(data, user_data);
+    }
     enum lt_rc rc = json_canonical(data, out);
     if (user_data) {
         cJSON_AddItemToArray(data, user_data); /* keeps its key: an object's members are a list */
@@ -434,32 +455,74 @@ static enum lt_rc set_data_json(struct val *v, struct buf *out, bool include_use
     return LT_OK;
 }
 
-static void set_data_fields(struct val *v, struct rows_scratch *x, const cJSON *data)
+/* The members of LaunchTemplateData that rows are made of, found in one pass. */
+enum data_member {
+    DATA_KERNEL_ID,
+    DATA_EBS_OPTIMIZED,
+    DATA_IAM_INSTANCE_PROFILE,
+    DATA_IMAGE_ID,
+    DATA_INSTANCE_TYPE,
+    DATA_KEY_NAME,
+    DATA_MONITORING,
+    DATA_RAM_DISK_ID,
+    DATA_DISABLE_API_TERMINATION,
+    DATA_SHUTDOWN_BEHAVIOR,
+    DATA_SECURITY_GROUP_IDS,
+    DATA_SECURITY_GROUPS,
+    DATA_NETWORK_INTERFACES,
+    DATA_METADATA_OPTIONS,
+    DATA_BLOCK_DEVICE_MAPPINGS,
+    DATA_USER_DATA,
+    DATA_MEMBER_COUNT
+};
+
+static const char *const data_member_names[DATA_MEMBER_COUNT] = {
+    [DATA_KERNEL_ID] = "KernelId",
+    [DATA_EBS_OPTIMIZED] = "EbsOptimized",
+    [DATA_IAM_INSTANCE_PROFILE] = "IamInstanceProfile",
+    [DATA_IMAGE_ID] = "ImageId",
+    [DATA_INSTANCE_TYPE] = "InstanceType",
+    [DATA_KEY_NAME] = "KeyName",
+    [DATA_MONITORING] = "Monitoring",
+    [DATA_RAM_DISK_ID] = "RamDiskId",
+    [DATA_DISABLE_API_TERMINATION] = "DisableApiTermination",
+    [DATA_SHUTDOWN_BEHAVIOR] = "InstanceInitiatedShutdownBehavior",
+    [DATA_SECURITY_GROUP_IDS] = "SecurityGroupIds",
+    [DATA_SECURITY_GROUPS] = "SecurityGroups",
+    [DATA_NETWORK_INTERFACES] = "NetworkInterfaces",
+    [DATA_METADATA_OPTIONS] = "MetadataOptions",
+    [DATA_BLOCK_DEVICE_MAPPINGS] = "BlockDeviceMappings",
+    [DATA_USER_DATA] = "UserData",
+};
+
+static void set_data_fields(struct val *v, struct rows_scratch *x, cJSON *const *m)
 {
-    const cJSON *profile = json_get_object(data, "IamInstanceProfile");
-    const cJSON *monitoring = json_get_object(data, "Monitoring");
-    const cJSON *metadata = json_get_object(data, "MetadataOptions");
-    set_str(&v[VERSION_KERNEL_ID], data, "KernelId");
-    set_bool(&v[VERSION_EBS_OPTIMIZED], data, "EbsOptimized");
-    set_str(&v[VERSION_IAM_INSTANCE_PROFILE_ARN], profile, "Arn");
-    set_str(&v[VERSION_IAM_INSTANCE_PROFILE_NAME], profile, "Name");
-    set_str(&v[VERSION_IMAGE_ID], data, "ImageId");
-    set_str(&v[VERSION_INSTANCE_TYPE], data, "InstanceType");
-    set_str(&v[VERSION_KEY_NAME], data, "KeyName");
-    set_bool(&v[VERSION_MONITORING_ENABLED], monitoring, "Enabled");
-    set_str(&v[VERSION_RAMDISK_ID], data, "RamDiskId");
-    set_bool(&v[VERSION_DISABLE_API_TERMINATION], data, "DisableApiTermination");
-    set_str(&v[VERSION_INSTANCE_INITIATED_SHUTDOWN_BEHAVIOR], data,
-            "InstanceInitiatedShutdownBehavior");
-    collect_security_group_ids(&x->group_ids, data);
+    const cJSON *profile = as_object(m[DATA_IAM_INSTANCE_PROFILE]);
+    const cJSON *monitoring = as_object(m[DATA_MONITORING]);
+    const cJSON *metadata = as_object(m[DATA_METADATA_OPTIONS]);
+    const cJSON *interfaces = as_array(m[DATA_NETWORK_INTERFACES]);
+    set_str(&v[VERSION_KERNEL_ID], m[DATA_KERNEL_ID]);
+    set_bool(&v[VERSION_EBS_OPTIMIZED], m[DATA_EBS_OPTIMIZED]);
+    set_string(&v[VERSION_IAM_INSTANCE_PROFILE_ARN], json_get_string(profile, "Arn"));
+    set_string(&v[VERSION_IAM_INSTANCE_PROFILE_NAME], json_get_string(profile, "Name"));
+    set_str(&v[VERSION_IMAGE_ID], m[DATA_IMAGE_ID]);
+    set_str(&v[VERSION_INSTANCE_TYPE], m[DATA_INSTANCE_TYPE]);
+    set_str(&v[VERSION_KEY_NAME], m[DATA_KEY_NAME]);
+    set_bool(&v[VERSION_MONITORING_ENABLED],
+             cJSON_GetObjectItemCaseSensitive(monitoring, "Enabled"));
+    set_str(&v[VERSION_RAMDISK_ID], m[DATA_RAM_DISK_ID]);
+    set_bool(&v[VERSION_DISABLE_API_TERMINATION], m[DATA_DISABLE_API_TERMINATION]);
+    set_str(&v[VERSION_INSTANCE_INITIATED_SHUTDOWN_BEHAVIOR], m[DATA_SHUTDOWN_BEHAVIOR]);
+    collect_security_group_ids(&x->group_ids, as_array(m[DATA_SECURITY_GROUP_IDS]), interfaces);
     set_items(&v[VERSION_SECURITY_GROUP_IDS], &x->group_ids);
-    strset_add_strings(&x->groups, json_get_array(data, "SecurityGroups"));
+    strset_add_strings(&x->groups, as_array(m[DATA_SECURITY_GROUPS]));
     set_items(&v[VERSION_SECURITY_GROUPS], &x->groups);
-    set_str(&v[VERSION_HTTP_TOKENS], metadata, "HttpTokens");
-    set_str(&v[VERSION_HTTP_ENDPOINT], metadata, "HttpEndpoint");
-    set_long(&v[VERSION_HTTP_PUT_RESPONSE_HOP_LIMIT], metadata, "HttpPutResponseHopLimit");
-    set_associates_public_ip(&v[VERSION_ASSOCIATES_PUBLIC_IP], data);
-    set_all_ebs_encrypted(&v[VERSION_ALL_EBS_ENCRYPTED], data);
+    set_string(&v[VERSION_HTTP_TOKENS], json_get_string(metadata, "HttpTokens"));
+    set_string(&v[VERSION_HTTP_ENDPOINT], json_get_string(metadata, "HttpEndpoint"));
+    set_long(&v[VERSION_HTTP_PUT_RESPONSE_HOP_LIMIT],
+             cJSON_GetObjectItemCaseSensitive(metadata, "HttpPutResponseHopLimit"));
+    set_associates_public_ip(&v[VERSION_ASSOCIATES_PUBLIC_IP], interfaces);
+    set_all_ebs_encrypted(&v[VERSION_ALL_EBS_ENCRYPTED], as_array(m[DATA_BLOCK_DEVICE_MAPPINGS]));
 }
 
 static enum lt_rc set_version_id(struct val *v, struct buf *id, struct lt_error *err)
@@ -475,11 +538,32 @@ static enum lt_rc set_version_id(struct val *v, struct buf *id, struct lt_error 
     return LT_OK;
 }
 
+static enum lt_rc data_values(cJSON *data, bool include_user_data, struct val *v,
+                              struct rows_scratch *x, struct lt_error *err)
+{
+    cJSON *m[DATA_MEMBER_COUNT];
+    json_pick(data, data_member_names, DATA_MEMBER_COUNT, m);
+    set_data_fields(v, x, m);
+    LT_TRY(set_user_data(v, x, include_user_data, m[DATA_USER_DATA], err));
+    /* Without --include-user-data the user data is left out of the JSON as well. */
+    cJSON *user_data = include_user_data ? NULL : m[DATA_USER_DATA];
+    return set_data_json(&v[VERSION_LAUNCH_TEMPLATE_DATA], &x->data_json, data, user_data, err);
+}
+
 static enum lt_rc version_values(cJSON *ver, const char *region, bool include_user_data,
                                  struct val *v, struct rows_scratch *x, struct lt_error *err)
 {
-    set_str(&v[VERSION_LAUNCH_TEMPLATE_ID], ver, "LaunchTemplateId");
-    set_long(&v[VERSION_VERSION_NUMBER], ver, "VersionNumber");
+    enum { ID, NUMBER, NAME, CREATED_BY, DEFAULT, DESCRIPTION, CREATE_TIME, DATA, COUNT };
+    static const char *const names[COUNT] = {
+        [ID] = "LaunchTemplateId",     [NUMBER] = "VersionNumber",
+        [NAME] = "LaunchTemplateName", [CREATED_BY] = "CreatedBy",
+        [DEFAULT] = "DefaultVersion",  [DESCRIPTION] = "VersionDescription",
+        [CREATE_TIME] = "CreateTime",  [DATA] = "LaunchTemplateData",
+    };
+    cJSON *m[COUNT];
+    json_pick(ver, names, COUNT, m);
+    set_str(&v[VERSION_LAUNCH_TEMPLATE_ID], m[ID]);
+    set_long(&v[VERSION_VERSION_NUMBER], m[NUMBER]);
     if (!v[VERSION_LAUNCH_TEMPLATE_ID].present || v[VERSION_LAUNCH_TEMPLATE_ID].len == 0) {
         return lt_fail(err, LT_E_INPUT, "missing LaunchTemplateId");
     }
@@ -487,20 +571,16 @@ static enum lt_rc version_values(cJSON *ver, const char *region, bool include_us
         return lt_fail(err, LT_E_INPUT, "missing or invalid VersionNumber");
     }
     LT_TRY(set_version_id(v, &x->id, err));
-    set_str(&v[VERSION_NAME], ver, "LaunchTemplateName");
-    set_str(&v[VERSION_CREATED_BY], ver, "CreatedBy");
-    set_bool(&v[VERSION_DEFAULT_VERSION], ver, "DefaultVersion");
-    set_str(&v[VERSION_VERSION_DESCRIPTION], ver, "VersionDescription");
+    set_str(&v[VERSION_NAME], m[NAME]);
+    set_str(&v[VERSION_CREATED_BY], m[CREATED_BY]);
+    set_bool(&v[VERSION_DEFAULT_VERSION], m[DEFAULT]);
+    set_str(&v[VERSION_VERSION_DESCRIPTION], m[DESCRIPTION]);
     set_string(&v[VERSION_REGION], region);
-    LT_TRY(set_unix_time_string(&v[VERSION_CREATE_TIME], x->create_time, ver, "CreateTime", err));
-    cJSON *data = cJSON_GetObjectItemCaseSensitive(ver, "LaunchTemplateData");
-    if (!cJSON_IsObject(data)) {
+    LT_TRY(set_unix_time_string(&v[VERSION_CREATE_TIME], x->create_time, m[CREATE_TIME], err));
+    if (!cJSON_IsObject(m[DATA])) {
         return LT_OK;
     }
-    set_data_fields(v, x, data);
-    LT_TRY(set_user_data(v, x, include_user_data, data, err));
-    return set_data_json(&v[VERSION_LAUNCH_TEMPLATE_DATA], &x->data_json, include_user_data, data,
-                         err);
+    return data_values(m[DATA], include_user_data, v, x, err);
 }
 
 enum lt_rc rows_version(cJSON *ver, const char *region, bool include_user_data,
