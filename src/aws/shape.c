@@ -56,6 +56,15 @@ const struct shape_member *shape_member_by_xml_name(const struct shape_model *m,
     return bsearch(xml_name, s->members, s->nmembers, sizeof(*s->members), compare_member_xml_name);
 }
 
+/* strcmp's order; the first bytes settle most comparisons of member names without a call. */
+static int shape_name_order(const char *a, const char *b)
+{
+    if (a[0] != b[0]) {
+        return (unsigned char)a[0] - (unsigned char)b[0];
+    }
+    return a[0] ? strcmp(a + 1, b + 1) : 0;
+}
+
 const struct shape_member *shape_member_by_name(const struct shape_model *m, const struct shape *s,
                                                 const char *name)
 {
@@ -68,7 +77,7 @@ const struct shape_member *shape_member_by_name(const struct shape_model *m, con
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const struct shape_member *mem = &s->members[s->by_name[mid]];
-        int c = strcmp(name, mem->name);
+        int c = shape_name_order(name, mem->name);
         if (c == 0) {
             return mem;
         }
