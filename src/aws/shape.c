@@ -215,13 +215,17 @@ static enum lt_rc shape_scalar_from_cstr(enum shape_type type, const char *s, si
     return lt_fail(err, LT_E_INTERNAL, "shape type %d is not a scalar", (int)type);
 }
 
-/* What every text value must be: not too long, no NUL, valid UTF-8. */
-static enum lt_rc shape_check_text(const char *text, size_t len, struct lt_error *err)
+/*
+ * What every text value must be: not too long, no NUL, valid UTF-8. A C
+ * string (len from strlen) cannot hold a NUL, and is not searched for one.
+ */
+static enum lt_rc shape_check_text(const char *text, size_t len, bool c_string,
+                                   struct lt_error *err)
 {
     if (len > SHAPE_MAX_TEXT) {
         return lt_fail(err, LT_E_LIMIT, "value longer than %zu bytes", SHAPE_MAX_TEXT);
     }
-    if (memchr(text, '\0', len)) {
+    if (!c_string && memchr(text, '\0', len)) {
         return lt_fail(err, LT_E_INPUT, "value contains a NUL character");
     }
     size_t bad = 0;
@@ -239,7 +243,7 @@ enum lt_rc shape_scalar_from_text(enum shape_type type, const char *text, size_t
         text = "";
         len = 0;
     }
-    LT_TRY(shape_check_text(text, len, err));
+    LT_TRY(shape_check_text(text, len, false, err));
     char *copy = mem_strndup(text, len);
     enum lt_rc rc = shape_scalar_from_cstr(type, copy, len, out, err);
     mem_free(copy);
@@ -466,7 +470,7 @@ static enum lt_rc shape_conv_text(struct shape_conv *c, enum shape_type type, cJ
 {
     const char *s = in->valuestring;
     size_t len = strlen(s);
-    enum lt_rc rc = shape_check_text(s, len, c->err);
+    enum lt_rc rc = shape_check_text(s, len, true, c->err);
     if (rc == LT_OK && type == SHAPE_TIMESTAMP) {
         cJSON *v = NULL;
         rc = shape_timestamp_from_text(s, len, &v, c->err);

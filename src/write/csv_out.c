@@ -65,11 +65,6 @@ static enum lt_rc fail_at(struct lt_error *err, enum lt_rc code, const struct wh
     return lt_fail(err, code, "%s '%.*s%s': %s", w->name, (int)n, w->id, more, msg);
 }
 
-static bool has_line_break(const char *s, size_t n)
-{
-    return memchr(s, '\n', n) || memchr(s, '\r', n);
-}
-
 static enum lt_rc end_line(struct csv_file *f, const struct where *w, struct lt_error *err)
 {
     if (buf_addc(&f->line, '\n') != LT_OK) {
@@ -92,8 +87,7 @@ static enum lt_rc add_raw(struct csv_file *f, const char *s, const struct where 
 static enum lt_rc add_string(struct csv_file *f, const char *s, size_t n, const struct where *w,
                              struct lt_error *err)
 {
-    f->multiline = f->multiline || has_line_break(s, n);
-    if (esc_csv_field(&f->line, s, n) != LT_OK) {
+    if (esc_csv_field(&f->line, s, n, &f->multiline) != LT_OK) {
         return fail_at(err, LT_E_INPUT, w, "value cannot be written to CSV");
     }
     return LT_OK;
@@ -103,10 +97,7 @@ static enum lt_rc add_array(struct csv_file *f, const struct schema_prop *p,
                             const struct model_value *v, const struct where *w,
                             struct lt_error *err)
 {
-    for (size_t i = 0; i < v->nitems; i++) {
-        f->multiline = f->multiline || has_line_break(v->items[i], strlen(v->items[i]));
-    }
-    if (esc_csv_array(&f->line, (const char *const *)v->items, v->nitems) == LT_OK) {
+    if (esc_csv_array(&f->line, (const char *const *)v->items, v->nitems, &f->multiline) == LT_OK) {
         return LT_OK;
     }
     struct buf msg = BUF_INIT(BUF_MAX_SMALL);
@@ -208,7 +199,8 @@ static enum lt_rc node_row(struct csv_file *f, const struct schema_node *n,
     if (rc == LT_OK) {
         rc = add_raw(f, ",", &w, err);
     }
-    if (rc == LT_OK && esc_csv_array(&f->line, labels, n->extra_label ? 2 : 1) != LT_OK) {
+    if (rc == LT_OK &&
+        esc_csv_array(&f->line, labels, n->extra_label ? 2 : 1, &f->multiline) != LT_OK) {
         rc = lt_fail(err, LT_E_INTERNAL, "cannot write labels");
     }
     for (size_t i = 1; rc == LT_OK && i < n->nprops; i++) {

@@ -11,13 +11,59 @@
 
 #include "base/utf8.h"
 
-/* True when s is valid UTF-8 without NUL. */
-static bool esc_csv_acceptable(const char *s, size_t n)
+#define ESC_CSV_ONES 0x0101010101010101ULL
+#define ESC_CSV_HIGHS 0x8080808080808080ULL
+
+/* Word-at-a-time test (Hacker's Delight): the high bit of every zero byte of w. */
+static uint64_t esc_csv_zero_bytes(uint64_t w)
+{
+    return (w - ESC_CSV_ONES) & ~w & ESC_CSV_HIGHS;
+}
+
+/* True when the 8 bytes at s are ASCII other than NUL, CR and LF: nothing to look at. */
+static bool esc_csv_plain8(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, sizeof(w));
+    return ((w & ESC_CSV_HIGHS) | esc_csv_zero_bytes(w) |
+            esc_csv_zero_bytes(w ^ (ESC_CSV_ONES * '\n')) |
+            esc_csv_zero_bytes(w ^ (ESC_CSV_ONES * '\r'))) == 0;
+}
+
+/*
+ * True when s is valid UTF-8 without NUL; *line_break is set when it holds
+ * CR or LF. One pass: eight plain bytes at a time, the rest one by one.
+ */
+static bool esc_csv_acceptable(const char *s, size_t n, bool *line_break)
 {
     if (n == 0) {
         return true;
     }
-    return s != NULL && utf8_valid(s, n, NULL) && memchr(s, '\0', n) == NULL;
+    if (s == NULL) {
+        return false;
+    }
+    size_t i = 0;
+    while (i < n) {
+        if (n - i >= 8 && esc_csv_plain8(s + i)) {
+            i += 8;
+            continue;
+        }
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\0') {
+            return false;
+        }
+        if (c < 0x80) {
+            *line_break = *line_break || c == '\n' || c == '\r';
+            i++;
+            continue;
+        }
+        size_t k = utf8_sequence_length(s + i, n - i);
+        if (k == 0) {
+            return false;
+        }
+        i += k;
+    }
+    return true;
 }
 
 /* Appends s quoted by libcsv (quotes doubled, surrounded by quotes). Input already checked. */
@@ -47,22 +93,26 @@ static enum lt_rc esc_csv_quote(struct buf *out, const char *s, size_t n)
     return LT_OK;
 }
 
-enum lt_rc esc_csv_field(struct buf *out, const char *s, size_t n)
+enum lt_rc esc_csv_field(struct buf *out, const char *s, size_t n, bool *line_break)
 {
-    if (!esc_csv_acceptable(s, n)) {
+    bool lines = false;
+    if (!esc_csv_acceptable(s, n, &lines)) {
         return LT_E_INPUT;
+    }
+    if (line_break) {
+        *line_break = *line_break || lines;
     }
     return esc_csv_quote(out, s, n);
 }
 
 /* An element must be a non-empty UTF-8 string without NUL or the array delimiter. */
-static bool esc_csv_element_ok(const char *item)
+static bool esc_csv_element_ok(const char *item, bool *line_break)
 {
     if (item == NULL || item[0] == '\0') {
         return false;
     }
     size_t n = strlen(item);
-    return esc_csv_acceptable(item, n) && memchr(item, ESC_CSV_ARRAY_DELIM, n) == NULL;
+    return esc_csv_acceptable(item, n, line_break) && memchr(item, ESC_CSV_ARRAY_DELIM, n) == NULL;
 }
 
 static enum lt_rc esc_csv_join(struct buf *joined, const char *const *items, size_t nitems)
@@ -76,15 +126,19 @@ static enum lt_rc esc_csv_join(struct buf *joined, const char *const *items, siz
     return LT_OK;
 }
 
-enum lt_rc esc_csv_array(struct buf *out, const char *const *items, size_t nitems)
+enum lt_rc esc_csv_array(struct buf *out, const char *const *items, size_t nitems, bool *line_break)
 {
     if (nitems == 0 || items == NULL) {
         return LT_E_INPUT;
     }
+    bool lines = false;
     for (size_t i = 0; i < nitems; i++) {
-        if (!esc_csv_element_ok(items[i])) {
+        if (!esc_csv_element_ok(items[i], &lines)) {
             return LT_E_INPUT;
         }
+    }
+    if (line_break) {
+        *line_break = *line_break || lines;
     }
     struct buf joined = BUF_INIT(out->max);
     enum lt_rc rc = esc_csv_join(&joined, items, nitems);

@@ -30,9 +30,15 @@
 #define ESC_CSV_ARRAY_DELIM '\x1f'
 #define ESC_CSV_ARRAY_DELIM_OPTION "U+001F"
 
-/* Appends s as one quoted field (no delimiter). s must be valid UTF-8 without NUL. */
-LT_MUST_CHECK enum lt_rc esc_csv_field(struct buf *out, const char *s, size_t n);
-/* Appends the elements as one quoted array field. */
-LT_MUST_CHECK enum lt_rc esc_csv_array(struct buf *out, const char *const *items, size_t nitems);
+/*
+ * Appends s as one quoted field (no delimiter). s must be valid UTF-8
+ * without NUL. When line_break is not NULL, *line_break is set to true if
+ * the value holds CR or LF (and left as it is otherwise): the file then
+ * needs --multiline-fields=true.
+ */
+LT_MUST_CHECK enum lt_rc esc_csv_field(struct buf *out, const char *s, size_t n, bool *line_break);
+/* Appends the elements as one quoted array field; line_break as for esc_csv_field. */
+LT_MUST_CHECK enum lt_rc esc_csv_array(struct buf *out, const char *const *items, size_t nitems,
+                                       bool *line_break);
 
 #endif

@@ -1,9 +1,9 @@
 /*
  * esc_cypher.c - Cypher 5 literals (see esc_cypher.h for the rules).
  *
- * Input is checked whole before anything is appended, so a rejected value
- * leaves the output untouched. Runs of characters that need no escape are
- * copied in one piece. The readers at the end decode with the same tables
+ * A string is checked as it is escaped, in one pass; a rejected value is
+ * taken back out, so it leaves the output untouched. Runs of characters that
+ * need no escape are copied in one piece. The readers at the end decode with the same tables
  * (esc_cypher_needs_escape, esc_cypher_short_escape), so writer and reader
  * cannot drift apart.
  */
@@ -67,15 +67,6 @@ static enum lt_rc esc_cypher_add_escape(struct buf *out, uint32_t cp)
     return esc_cypher_add_u16(out, cp);
 }
 
-/* True when s is valid UTF-8 (no overlong forms, no surrogates) and holds no NUL. */
-static bool esc_cypher_acceptable(const char *s, size_t n)
-{
-    if (n == 0) {
-        return true;
-    }
-    return utf8_valid(s, n, NULL) && memchr(s, '\0', n) == NULL;
-}
-
 /* ASCII bytes that need an escape: controls, the quote, the backslash and DEL. */
 static bool esc_cypher_ascii_needs_escape(unsigned char c)
 {
@@ -113,12 +104,13 @@ static bool esc_cypher_plain8(const char *s)
 
 enum lt_rc esc_cypher_string(struct buf *out, const char *s, size_t n)
 {
-    if (!esc_cypher_acceptable(s, n)) {
-        return LT_E_INPUT;
-    }
     if (n == 0) {
         return buf_adds(out, "''");
     }
+    if (s == NULL) {
+        return LT_E_INPUT;
+    }
+    size_t start = out->len;
     LT_TRY(buf_addc(out, '\''));
     size_t run = 0; /* start of the pending run of bytes copied as they are */
     size_t i = 0;
@@ -134,8 +126,9 @@ enum lt_rc esc_cypher_string(struct buf *out, const char *s, size_t n)
         }
         uint32_t cp = 0;
         size_t k = utf8_decode(s + i, n - i, &cp);
-        if (k == 0) {
-            return LT_E_INTERNAL; /* checked above; cannot happen */
+        if (k == 0 || cp == 0) { /* not UTF-8, or a NUL: refused */
+            buf_truncate(out, start);
+            return LT_E_INPUT;
         }
         if (esc_cypher_needs_escape(cp)) {
             LT_TRY(buf_add(out, s + run, i - run));

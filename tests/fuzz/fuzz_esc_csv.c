@@ -61,6 +61,11 @@ static bool element_ok(const char *s)
 }
 
 /* The array round trip; items are the input's pieces between 0xFF bytes (as C strings). */
+static bool has_line_break(const char *s, size_t n)
+{
+    return n && (memchr(s, '\n', n) || memchr(s, '\r', n));
+}
+
 static void fuzz_array(const char *s, size_t size)
 {
     char *items[FUZZ_MAX_ITEMS];
@@ -75,9 +80,13 @@ static void fuzz_array(const char *s, size_t size)
         }
     }
     struct buf out = BUF_INIT(BUF_MAX_LARGE);
-    enum lt_rc rc = esc_csv_array(&out, (const char *const *)items, n);
+    bool line_break = false;
+    enum lt_rc rc = esc_csv_array(&out, (const char *const *)items, n, &line_break);
     if ((rc == LT_OK) != valid || (rc != LT_OK && out.len != 0)) {
         abort(); /* accepts exactly the valid arrays, appends nothing otherwise */
+    }
+    if (rc == LT_OK && line_break != has_line_break(joined.ptr, joined.len)) {
+        abort();
     }
     if (rc == LT_OK) {
         read_back(&out, buf_str(&joined), joined.len);
@@ -93,10 +102,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     const char *s = (const char *)data;
     struct buf out = BUF_INIT(BUF_MAX_LARGE);
-    enum lt_rc rc = esc_csv_field(&out, s, size);
+    bool line_break = false;
+    enum lt_rc rc = esc_csv_field(&out, s, size, &line_break);
     bool valid = utf8_valid(s, size, NULL) && !memchr(s, '\0', size);
     if ((rc == LT_OK) != valid || (rc != LT_OK && out.len != 0)) {
         abort(); /* accepts exactly the valid values, appends nothing otherwise */
+    }
+    if (rc == LT_OK && line_break != has_line_break(s, size)) {
+        abort(); /* says exactly when the value holds CR or LF */
     }
     if (rc == LT_OK) {
         read_back(&out, s, size);

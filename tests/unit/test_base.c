@@ -195,6 +195,32 @@ static void test_json_arena(void)
     buf_release(&big);
 }
 
+/* json_pick: the first member of each name in one pass; absent names are NULL. */
+static void test_json_pick(void)
+{
+    cJSON *j = cJSON_Parse("{\"Key\":\"a\",\"Kind\":1,\"\":true,\"Key\":\"second\",\"K\":[]}");
+    static const char *const names[] = {"Key", "K", "Kind", "Missing", "", "Ke"};
+    cJSON *found[LT_ARRAY_SIZE(names)];
+    json_pick(j, names, LT_ARRAY_SIZE(names), found);
+    EXPECT_STR(json_string(found[0]), "a"); /* the first of two, as cJSON's lookup */
+    EXPECT(cJSON_IsArray(found[1]));
+    int64_t v = 0;
+    EXPECT(json_int64(found[2], &v));
+    EXPECT_INT(v, 1);
+    EXPECT(found[3] == NULL);
+    EXPECT_INT(json_bool(found[4]), 1);
+    EXPECT(found[5] == NULL);
+    /* Not an object, or none: nothing found. */
+    json_pick(NULL, names, LT_ARRAY_SIZE(names), found);
+    EXPECT(found[0] == NULL && found[4] == NULL);
+    cJSON *list = cJSON_Parse("[\"Key\", {\"Key\": 1}]");
+    json_pick(list, names, LT_ARRAY_SIZE(names), found);
+    EXPECT(found[0] == NULL);
+    EXPECT(json_string(NULL) == NULL && json_bool(NULL) == -1 && !json_int64(NULL, &v));
+    cJSON_Delete(list);
+    cJSON_Delete(j);
+}
+
 static void test_log(void)
 {
     struct buf b = BUF_INIT(4096);
@@ -232,6 +258,7 @@ int main(void)
     test_clock();
     test_hash();
     test_json();
+    test_json_pick();
     test_json_arena();
     test_log();
     return tap_done();

@@ -70,7 +70,7 @@ static void test_fields(void)
         const struct field_case *c = &good_fields[i];
         struct buf out = BUF_INIT(BUF_MAX_SMALL);
         tap_note("field case %zu", i);
-        EXPECT_OK(esc_csv_field(&out, c->in, c->len));
+        EXPECT_OK(esc_csv_field(&out, c->in, c->len, NULL));
         EXPECT_MEM(out.ptr, out.len, c->want, strlen(c->want));
         buf_release(&out);
     }
@@ -79,7 +79,7 @@ static void test_fields(void)
         struct buf out = BUF_INIT(BUF_MAX_SMALL);
         tap_note("rejected field case %zu", i);
         EXPECT_OK(buf_adds(&out, "keep,"));
-        EXPECT_INT(esc_csv_field(&out, c->in, c->len), LT_E_INPUT);
+        EXPECT_INT(esc_csv_field(&out, c->in, c->len, NULL), LT_E_INPUT);
         EXPECT_STR(buf_str(&out), "keep,");
         buf_release(&out);
     }
@@ -89,27 +89,62 @@ static void test_field_edges(void)
 {
     struct buf out = BUF_INIT(BUF_MAX_SMALL);
     /* NULL with length 0 is the empty string, not an absent field. */
-    EXPECT_OK(esc_csv_field(&out, NULL, 0));
+    EXPECT_OK(esc_csv_field(&out, NULL, 0, NULL));
     EXPECT_STR(buf_str(&out), "\"\"");
-    EXPECT_INT(esc_csv_field(&out, NULL, 1), LT_E_INPUT);
+    EXPECT_INT(esc_csv_field(&out, NULL, 1, NULL), LT_E_INPUT);
     EXPECT_STR(buf_str(&out), "\"\"");
     buf_release(&out);
 
     /* Exactly at the cap succeeds; one byte over fails and releases the buffer. */
     struct buf small = BUF_INIT(6);
-    EXPECT_OK(esc_csv_field(&small, "a\"b", 3));
+    EXPECT_OK(esc_csv_field(&small, "a\"b", 3, NULL));
     EXPECT_STR(buf_str(&small), "\"a\"\"b\"");
     buf_reset(&small);
-    EXPECT_INT(esc_csv_field(&small, "a\"bc", 4), LT_E_LIMIT);
+    EXPECT_INT(esc_csv_field(&small, "a\"bc", 4, NULL), LT_E_LIMIT);
     EXPECT(small.ptr == NULL);
     EXPECT_INT(small.len, 0);
     buf_release(&small);
 }
 
+/* The writer learns whether a value holds CR or LF (it then needs --multiline-fields=true). */
+static void test_line_breaks(void)
+{
+    struct buf out = BUF_INIT(BUF_MAX_SMALL);
+    static const struct {
+        const char *in;
+        bool want;
+    } cases[] = {
+        {"", false},
+        {"plain text, long enough for a word", false},
+        {"a\nb", true},
+        {"a\rb", true},
+        {"0123456789\r\n", true},
+        {"\xc3\xa9t\xc3\xa9 \xe2\x80\xa8", false}, /* U+2028 is no CR/LF */
+    };
+    for (size_t i = 0; i < LT_ARRAY_SIZE(cases); i++) {
+        bool line_break = false;
+        tap_note("line break case %zu", i);
+        EXPECT_OK(esc_csv_field(&out, cases[i].in, strlen(cases[i].in), &line_break));
+        EXPECT(line_break == cases[i].want);
+    }
+    /* The flag is only ever raised: a later value without a break keeps it. */
+    bool line_break = true;
+    EXPECT_OK(esc_csv_field(&out, "x", 1, &line_break));
+    EXPECT(line_break);
+    const char *items[] = {"one", "two\nlines"};
+    line_break = false;
+    EXPECT_OK(esc_csv_array(&out, items, 2, &line_break));
+    EXPECT(line_break);
+    line_break = false;
+    EXPECT_OK(esc_csv_array(&out, items, 1, &line_break));
+    EXPECT(!line_break);
+    buf_release(&out);
+}
+
 static void expect_array(const char *const *items, size_t n, const char *want, size_t wantlen)
 {
     struct buf out = BUF_INIT(BUF_MAX_SMALL);
-    EXPECT_OK(esc_csv_array(&out, items, n));
+    EXPECT_OK(esc_csv_array(&out, items, n, NULL));
     EXPECT_MEM(out.ptr, out.len, want, wantlen);
     buf_release(&out);
 }
@@ -118,7 +153,7 @@ static void expect_array_rejected(const char *const *items, size_t n)
 {
     struct buf out = BUF_INIT(BUF_MAX_SMALL);
     EXPECT_OK(buf_adds(&out, "keep,"));
-    EXPECT_INT(esc_csv_array(&out, items, n), LT_E_INPUT);
+    EXPECT_INT(esc_csv_array(&out, items, n, NULL), LT_E_INPUT);
     EXPECT_STR(buf_str(&out), "keep,");
     buf_release(&out);
 }
@@ -153,7 +188,7 @@ static void test_arrays(void)
 
     /* Over the cap: LT_E_LIMIT releases the buffer. */
     struct buf small = BUF_INIT(8);
-    EXPECT_INT(esc_csv_array(&small, three, 3), LT_E_LIMIT);
+    EXPECT_INT(esc_csv_array(&small, three, 3, NULL), LT_E_LIMIT);
     EXPECT(small.ptr == NULL);
     buf_release(&small);
 }
@@ -225,9 +260,9 @@ static bool write_cell(struct buf *csv, const struct cell *c)
     case CELL_ABSENT:
         return true;
     case CELL_VALUE:
-        return EXPECT_OK(esc_csv_field(csv, c->value, c->len));
+        return EXPECT_OK(esc_csv_field(csv, c->value, c->len, NULL));
     case CELL_ARRAY:
-        return EXPECT_OK(esc_csv_array(csv, c->items, c->nitems));
+        return EXPECT_OK(esc_csv_array(csv, c->items, c->nitems, NULL));
     }
     return false;
 }
@@ -344,6 +379,7 @@ int main(void)
 {
     test_fields();
     test_field_edges();
+    test_line_breaks();
     test_arrays();
     test_read_back();
     return tap_done();
