@@ -109,7 +109,9 @@ enum lt_rc buf_addb(struct buf *b, const struct buf *other)
 
 enum lt_rc buf_extend(struct buf *b, size_t n, char **at)
 {
-    LT_TRY(buf_grow(b, n));
+    if (n >= b->alloc - b->len || n > b->max - b->len) {
+        LT_TRY(buf_grow(b, n));
+    }
     *at = b->ptr + b->len;
     b->len += n;
     b->ptr[b->len] = '\0';
