@@ -83,6 +83,21 @@ const struct schema_rel schema_rels[SCHEMA_REL_COUNT] = {
                                  "rels-tagged.cypher"},
 };
 
+const char *schema_type_name(enum schema_type type)
+{
+    switch (type) {
+    case SCHEMA_STRING:
+        return "string";
+    case SCHEMA_LONG:
+        return "long";
+    case SCHEMA_BOOLEAN:
+        return "boolean";
+    case SCHEMA_STRING_ARRAY:
+        return "string[]";
+    }
+    return "?";
+}
+
 const char *const schema_tombstone_columns[] = {"kind",       "id",     "name",
                                                 "account_id", "region", "reason"};
 const size_t schema_tombstone_ncolumns = LT_ARRAY_SIZE(schema_tombstone_columns);

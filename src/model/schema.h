@@ -116,6 +116,12 @@ struct schema_rel {
 extern const struct schema_node schema_nodes[SCHEMA_NODE_COUNT];
 extern const struct schema_rel schema_rels[SCHEMA_REL_COUNT];
 
+/*
+ * The type as neo4j-admin's header names it: "string", "long", "boolean",
+ * "string[]" (the CSV writer's column suffixes, and the readers' messages).
+ */
+const char *schema_type_name(enum schema_type type);
+
 /* Columns of tombstones.csv, in order. */
 extern const char *const schema_tombstone_columns[];
 extern const size_t schema_tombstone_ncolumns;

@@ -641,7 +641,7 @@ static enum lt_rc check_values(const struct snap *s, const struct snap_table *t,
                 return lt_fail(err, LT_E_INPUT,
                                "'%s/%s': record %zu, column %zu is not a valid %s; run 'ltsnap "
                                "verify %s'",
-                               s->dir, t->name, r + 2, c + 1, snap_type_name(type), s->dir);
+                               s->dir, t->name, r + 2, c + 1, schema_type_name(type), s->dir);
             }
         }
     }

@@ -201,21 +201,6 @@ bool snap_table_header_is(const struct snap_table *t, const char *header)
 
 /* ---- typed values ---- */
 
-const char *snap_type_name(enum schema_type type)
-{
-    switch (type) {
-    case SCHEMA_STRING:
-        return "string";
-    case SCHEMA_LONG:
-        return "long";
-    case SCHEMA_BOOLEAN:
-        return "boolean";
-    case SCHEMA_STRING_ARRAY:
-        return "string[]";
-    }
-    return "?";
-}
-
 bool snap_valid_string(const char *text, size_t len)
 {
     return len == 0 || (utf8_valid(text, len, NULL) && memchr(text, '\0', len) == NULL);
@@ -310,7 +295,7 @@ enum lt_rc snap_row_values(const struct snap_table *t, enum schema_node_kind k, 
         if (f->present && !set_value(&values[i], n->props[i].type, t->bytes.ptr + f->off, f->len)) {
             return lt_fail(err, LT_E_INPUT, "'%s': %s '%s': %s is not a valid %s value", t->name,
                            n->label, snap_table_text(t, row, 0), n->props[i].name,
-                           snap_type_name(n->props[i].type));
+                           schema_type_name(n->props[i].type));
         }
     }
     return LT_OK;

@@ -88,8 +88,6 @@ bool snap_parse_bool(const char *text, size_t len, bool *out);
 bool snap_valid_string_array(const char *text, size_t len);
 /* A string value: valid UTF-8 without NUL (what every writer takes). */
 bool snap_valid_string(const char *text, size_t len);
-/* The type as a header names it: "string", "long", "boolean", "string[]". */
-const char *snap_type_name(enum schema_type type);
 /* True when text is valid for a property of this type. */
 bool snap_valid_value(enum schema_type type, const char *text, size_t len);
 

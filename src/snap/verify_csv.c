@@ -71,7 +71,7 @@ static void check_node_row(struct verify_ctx *c, enum schema_node_kind k, size_t
         if (f->present && !snap_valid_value(n->props[p].type, snap_table_text(t, r, col), f->len)) {
             verify_problem(c, t->name, "%s " FIELD_FMT ": %s " FIELD_FMT " is not a %s", n->label,
                            FIELD_ARGS(t, r, 0), n->props[p].name, FIELD_ARGS(t, r, col),
-                           snap_type_name(n->props[p].type));
+                           schema_type_name(n->props[p].type));
         }
         c->multiline = c->multiline || (f->present && has_line_break(t, r, col));
     }

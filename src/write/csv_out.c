@@ -17,21 +17,6 @@ struct csv_file {
     bool multiline; /* a value holds a line break */
 };
 
-static const char *type_suffix(enum schema_type t)
-{
-    switch (t) {
-    case SCHEMA_LONG:
-        return ":long";
-    case SCHEMA_BOOLEAN:
-        return ":boolean";
-    case SCHEMA_STRING_ARRAY:
-        return ":string[]";
-    case SCHEMA_STRING:
-        break;
-    }
-    return "";
-}
-
 /*
  * What a value being written belongs to, for error messages: a node
  * ("AWSLaunchTemplate 'lt-...'": name is the label, id the node's id) or a
@@ -158,7 +143,10 @@ enum lt_rc csv_out_node_header(struct buf *h, const struct schema_node *n)
 {
     LT_TRY(buf_printf(h, "%s:ID(%s),:LABEL", n->props[0].name, n->label));
     for (size_t i = 1; i < n->nprops; i++) {
-        LT_TRY(buf_printf(h, ",%s%s", n->props[i].name, type_suffix(n->props[i].type)));
+        /* A string column needs no type: neo4j-admin's default. */
+        enum schema_type type = n->props[i].type;
+        LT_TRY(buf_printf(h, ",%s%s%s", n->props[i].name, type == SCHEMA_STRING ? "" : ":",
+                          type == SCHEMA_STRING ? "" : schema_type_name(type)));
     }
     return LT_OK;
 }

@@ -119,9 +119,19 @@ static void check_the_check(void)
     EXPECT(section(doc, "### `(:A:C)` — file `a.csv`") == NULL);
 }
 
+/* The program's names of the types (CSV headers, messages) are the ones the doc uses. */
+static void check_type_names(void)
+{
+    enum schema_type types[] = {SCHEMA_STRING, SCHEMA_LONG, SCHEMA_BOOLEAN, SCHEMA_STRING_ARRAY};
+    for (size_t i = 0; i < LT_ARRAY_SIZE(types); i++) {
+        EXPECT_STR(schema_type_name(types[i]), type_name(types[i]));
+    }
+}
+
 int main(void)
 {
     check_the_check();
+    check_type_names();
     char *doc = tap_read_file(DOC, NULL);
     for (size_t i = 0; i < SCHEMA_NODE_COUNT; i++) {
         check_node(doc, &schema_nodes[i]);

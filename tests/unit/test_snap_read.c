@@ -202,7 +202,7 @@ static void test_header_and_values(void)
     EXPECT(!snap_valid_value(SCHEMA_LONG, "3.0", 3));
     EXPECT(snap_valid_value(SCHEMA_BOOLEAN, "false", 5));
     EXPECT(!snap_valid_value(SCHEMA_BOOLEAN, "no", 2));
-    EXPECT_STR(snap_type_name(SCHEMA_STRING_ARRAY), "string[]");
+    EXPECT_STR(schema_type_name(SCHEMA_STRING_ARRAY), "string[]");
     EXPECT_INT(snap_node_column(0), 0);
     EXPECT_INT(snap_node_column(1), 2);
     lt_error_release(&err);
