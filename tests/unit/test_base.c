@@ -1,4 +1,4 @@
-/* Unit tests for the base modules: buf, err, utf8, clock, hash, json, log. */
+/* Unit tests for the base modules: buf, err, utf8, clock, hash, json, log, fsx_writer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,11 +6,14 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/fsx.h"
 #include "base/hash.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/utf8.h"
 #include "tap.h"
+#include "testfs.h"
 
 static void test_buf(void)
 {
@@ -221,6 +224,44 @@ static void test_json_pick(void)
     cJSON_Delete(j);
 }
 
+/*
+ * fsx_writer: the digest and size it reports are those of the bytes in the
+ * file, for pieces small and large (the writer hashes a chunk at a time).
+ */
+static void test_fsx_writer(void)
+{
+    char dir[256];
+    testfs_scratch(dir, sizeof(dir), "writer");
+    char *path = mem_strdup(testfs_path(dir, "out"));
+    struct buf all = BUF_INIT(BUF_MAX_LARGE);
+    struct fsx_writer w;
+    struct lt_error err = LT_ERROR_INIT;
+    EXPECT_OK(fsx_writer_open(&w, path, &err));
+    size_t sizes[] = {1, 50, 0, 1500, 70000, 3, 65536, 200000, 7};
+    for (size_t i = 0; i < LT_ARRAY_SIZE(sizes); i++) {
+        char *piece = mem_alloc(sizes[i] + 1);
+        for (size_t k = 0; k < sizes[i]; k++) {
+            piece[k] = (char)('a' + (i * 7 + k) % 26);
+        }
+        EXPECT_OK(fsx_writer_add(&w, piece, sizes[i], &err));
+        EXPECT_OK(buf_add(&all, piece, sizes[i]));
+        mem_free(piece);
+    }
+    unsigned char got[HASH_SHA256_LEN], want[HASH_SHA256_LEN];
+    uint64_t bytes = 0;
+    EXPECT_OK(fsx_writer_close(&w, got, &bytes, &err));
+    EXPECT_INT(bytes, all.len);
+    EXPECT_OK(hash_sha256(buf_str(&all), all.len, want));
+    EXPECT_MEM(got, sizeof(got), want, sizeof(want));
+    size_t len = 0;
+    char *text = tap_read_file(path, &len);
+    EXPECT_MEM(text, len, buf_str(&all), all.len);
+    free(text);
+    buf_release(&all);
+    mem_free(path);
+    testfs_remove(dir);
+}
+
 static void test_log(void)
 {
     struct buf b = BUF_INIT(4096);
@@ -259,6 +300,7 @@ int main(void)
     test_hash();
     test_json();
     test_json_pick();
+    test_fsx_writer();
     test_json_arena();
     test_log();
     return tap_done();
