@@ -17,6 +17,45 @@
 #define WRITER_CHUNK ((size_t)64 * 1024)
 #define TMPDIR_SLOTS 8
 
+/* read() without EINTR: the count, 0 at the end, or -1 with errno. */
+static ssize_t read_retry(int fd, char *p, size_t n)
+{
+    ssize_t k;
+    do {
+        k = read(fd, p, n);
+    } while (k < 0 && errno == EINTR);
+    return k;
+}
+
+/*
+ * A regular file's expected bytes, read straight into out (no copy through a
+ * chunk). *total is what was read: fewer when the file shrank meanwhile.
+ */
+static enum lt_rc read_expected(int fd, struct buf *out, size_t expect, size_t max, size_t *total,
+                                const char *path, struct lt_error *err)
+{
+    size_t start = out->len;
+    char *at;
+    if (buf_extend(out, expect, &at) != LT_OK) {
+        return lt_fail(err, LT_E_LIMIT, "'%s' is larger than %zu bytes", path, max);
+    }
+    size_t got = 0;
+    while (got < expect) {
+        ssize_t n = read_retry(fd, at + got, expect - got);
+        if (n < 0) {
+            buf_truncate(out, start);
+            return lt_fail(err, LT_E_IO, "cannot read '%s': %s", path, strerror(errno));
+        }
+        if (n == 0) {
+            break;
+        }
+        got += (size_t)n;
+    }
+    buf_truncate(out, start + got);
+    *total = got;
+    return LT_OK;
+}
+
 enum lt_rc fsx_read_file(const char *path, size_t max, struct buf *out, struct lt_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -24,17 +63,23 @@ enum lt_rc fsx_read_file(const char *path, size_t max, struct buf *out, struct l
         return lt_fail(err, LT_E_IO, "cannot open '%s': %s", path, strerror(errno));
     }
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    bool known = fstat(fd, &st) == 0;
+    if (known && S_ISDIR(st.st_mode)) {
         close(fd);
         return lt_fail(err, LT_E_IO, "cannot read '%s': is a directory", path);
     }
-    char chunk[16384];
     size_t total = 0;
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR) {
-            continue;
+    if (known && S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size <= max) {
+        enum lt_rc rc = read_expected(fd, out, (size_t)st.st_size, max, &total, path, err);
+        if (rc != LT_OK) {
+            close(fd);
+            return rc;
         }
+    }
+    /* Anything else (not a regular file, or bytes beyond the size it had) a chunk at a time. */
+    char chunk[16384];
+    for (;;) {
+        ssize_t n = read_retry(fd, chunk, sizeof(chunk));
         if (n < 0) {
             int e = errno;
             close(fd);

@@ -262,6 +262,38 @@ static void test_fsx_writer(void)
     testfs_remove(dir);
 }
 
+/* fsx_read_file: appends a file's bytes; exactly max is fine, a byte more is refused. */
+static void test_fsx_read_file(void)
+{
+    char dir[256];
+    testfs_scratch(dir, sizeof(dir), "readfile");
+    char text[40000];
+    for (size_t i = 0; i < sizeof(text); i++) {
+        text[i] = (char)('A' + i % 23);
+    }
+    testfs_write(testfs_path(dir, "f"), text, sizeof(text));
+    char *path = mem_strdup(testfs_path(dir, "f"));
+    struct lt_error err = LT_ERROR_INIT;
+    struct buf out = BUF_INIT(BUF_MAX_LARGE);
+    EXPECT_OK(buf_adds(&out, "kept:"));
+    EXPECT_OK(fsx_read_file(path, sizeof(text), &out, &err));
+    EXPECT_INT(out.len, 5 + sizeof(text));
+    EXPECT_MEM(out.ptr + 5, out.len - 5, text, sizeof(text));
+    buf_reset(&out);
+    EXPECT_INT(fsx_read_file(path, sizeof(text) - 1, &out, &err), LT_E_LIMIT);
+    EXPECT(strstr(buf_str(&err.msg), "is larger than 39999 bytes") != NULL);
+    lt_error_clear(&err);
+    buf_reset(&out);
+    testfs_write(path, "", 0); /* empty: nothing appended, no failure */
+    EXPECT_OK(fsx_read_file(path, 10, &out, &err));
+    EXPECT_INT(out.len, 0);
+    EXPECT_INT(fsx_read_file(dir, 10, &out, &err), LT_E_IO); /* a directory */
+    lt_error_release(&err);
+    buf_release(&out);
+    mem_free(path);
+    testfs_remove(dir);
+}
+
 static void test_log(void)
 {
     struct buf b = BUF_INIT(4096);
@@ -301,6 +333,7 @@ int main(void)
     test_json();
     test_json_pick();
     test_fsx_writer();
+    test_fsx_read_file();
     test_json_arena();
     test_log();
     return tap_done();
