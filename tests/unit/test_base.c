@@ -178,7 +178,7 @@ static void test_json_arena(void)
         EXPECT(deleted != NULL && dropped != NULL);
         json_arena_leave(previous);
         cJSON *heap = cJSON_CreateString("made on the heap");
-        /* Room below the first guess: the text comes from cJSON_PrintUnformatted. */
+        /* A limit below the printer's first reservation: the room is cut to the limit. */
         struct buf small = BUF_INIT(64);
         previous = json_arena_enter(&arena);
         EXPECT_OK(json_canonical(deleted, &small));
