@@ -6,9 +6,10 @@
  *       number format (C locale; ltsnap never calls setlocale) except that
  *       integers are written as their exact decimal digits (the same text
  *       below 10^15; all digits from there up, where cJSON rounds), strings
- *       escaped by cJSON (", \ and control characters; other UTF-8 kept).
- *       cJSON is the only JSON printer: every JSON text ltsnap writes goes
- *       through here.
+ *       escaped as cJSON does (", \ and control characters; other bytes
+ *       kept). The printer here is the only JSON printer: it writes cJSON
+ *       1.7.15's text byte for byte (but for those integers), faster, and
+ *       every JSON text ltsnap writes goes through it.
  * May call: cJSON, buf, mem.
  */
 #ifndef LT_BASE_JSON_H
@@ -49,7 +50,9 @@ void json_arena_release(struct json_arena *a);
 
 /*
  * Sorts item's keys (in place: the only change left in item) and appends
- * its canonical text.
+ * its canonical text. Fails with LT_E_INTERNAL, appending nothing, where
+ * cJSON's printer fails: a node of no type cJSON prints, or a raw node
+ * without text.
  */
 LT_MUST_CHECK enum lt_rc json_canonical(cJSON *item, struct buf *out);
 /* Sorts item's keys and appends it indented (one key per line) with a final newline. */

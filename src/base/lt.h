@@ -18,6 +18,8 @@
 #define LT_MUST_CHECK __attribute__((warn_unused_result))
 #define LT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #define LT_NORETURN __attribute__((noreturn))
+/* Kept out of its callers: a rare path that would make a hot caller save registers. */
+#define LT_NOINLINE __attribute__((noinline))
 #define LT_UNUSED(x) ((void)(x))
 
 #define LT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

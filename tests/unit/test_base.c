@@ -1,4 +1,6 @@
 /* Unit tests for the base modules: buf, err, utf8, clock, hash, json, log, fsx_writer. */
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +181,7 @@ static void test_json_arena(void)
         EXPECT(deleted != NULL && dropped != NULL);
         json_arena_leave(previous);
         cJSON *heap = cJSON_CreateString("made on the heap");
-        /* Room below the first guess: the text comes from cJSON_PrintUnformatted. */
+        /* A limit below the printer's first reservation: the room is cut to the limit. */
         struct buf small = BUF_INIT(64);
         previous = json_arena_enter(&arena);
         EXPECT_OK(json_canonical(deleted, &small));
@@ -294,6 +296,382 @@ static void test_fsx_read_file(void)
     testfs_remove(dir);
 }
 
+/*
+ * ---- json's printer against cJSON's ----
+ *
+ * The old json_canonical was sort_keys, integers turned into raw nodes of
+ * their digits, then cJSON_PrintUnformatted (json_pretty: cJSON_Print). The
+ * oracle does that on a copy: members in stable key order (qsort by key,
+ * then position: independent of json.c's sort) and integers below 2^63 as
+ * raw nodes of "%.0f" digits; cJSON prints everything else. Trees come from
+ * a fixed-seed generator with hostile strings and numbers.
+ */
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+
+static uint32_t rnd(uint32_t n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 32) % n;
+}
+
+/* Numbers where cJSON's format, or ltsnap's exact integers, have an edge. */
+static const double edge_numbers[] = {
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.1,
+    0.1 + 0.2, /* "%1.15g" reads back one unit off: cJSON's tolerance keeps "0.3" */
+    1e300,
+    -1e-300,
+    9007199254740992.0, /* 2^53 */
+    9007199254740994.0, /* 2^53 + 2 */
+    9007199254740993.0, /* rounds to 2^53 */
+    1e15,               /* where cJSON starts rounding integers */
+    999999999999999.0,  /* the last integer cJSON prints exactly */
+    -1e15,
+    123456789012345678.0,
+    9223372036854775808.0, /* 2^63: no longer an exact integer */
+    -9223372036854775808.0,
+    9223372036854774784.0, /* the largest double below 2^63 */
+    1e21,
+    1.5,
+    3.14159265358979,
+    1e-7,
+    DBL_MAX, /* "%1.15g" reads back as infinity, within cJSON's tolerance */
+    DBL_MIN,
+    5e-324, /* the least subnormal */
+    NAN,
+    INFINITY,
+    -INFINITY,
+};
+
+static double random_number(void)
+{
+    switch (rnd(5)) {
+    case 0:
+    case 1:
+        return edge_numbers[rnd(LT_ARRAY_SIZE(edge_numbers))];
+    case 2: { /* an integer of any size, exact or not */
+        int64_t n = (int64_t)(((uint64_t)rnd(0xFFFFFFFFu) << 32 | rnd(0xFFFFFFFFu)) >> rnd(64));
+        return rnd(2) ? (double)n : -(double)n;
+    }
+    case 3: { /* any bits: subnormals, NaNs with payloads, huge and tiny values */
+        uint64_t bits = (uint64_t)rnd(0xFFFFFFFFu) << 32 | rnd(0xFFFFFFFFu);
+        double d;
+        memcpy(&d, &bits, sizeof(d));
+        return d;
+    }
+    default:
+        return (double)(int32_t)rnd(0xFFFFFFFFu) / (double)(1 + rnd(100000));
+    }
+}
+
+/* A NUL-terminated string of up to max - 1 bytes, heavy in what JSON must escape. */
+static void random_text(char *s, size_t max)
+{
+    static const char special[] = "\"\\/\b\f\n\r\t\x01\x1f\x7f\x80\xbf\xc3\xa9\xed\xa0\x80\xff:u";
+    size_t n = rnd(4) == 0 ? 0 : rnd((uint32_t)max);
+    for (size_t i = 0; i < n; i++) {
+        switch (rnd(3)) {
+        case 0:
+            s[i] = (char)('a' + rnd(26));
+            break;
+        case 1:
+            s[i] = special[rnd(sizeof(special) - 1)];
+            break;
+        default:
+            s[i] = (char)(1 + rnd(255));
+            break;
+        }
+    }
+    s[n] = '\0';
+}
+
+/* Keys from a small set, so that objects hold duplicates and keys alike but for a byte. */
+static const char *random_key(char *scratch, size_t max)
+{
+    static const char *const keys[] = {"",      "a",     "A",         "B",        "b",    "ab",
+                                       "a\x01", "a\x7f", "a\xc3\xa9", "\xc3\xa9", "\xff", "k\"",
+                                       "k\\",   "key",   "keys",      "ke"};
+    if (rnd(5) == 0) {
+        random_text(scratch, max);
+        return scratch;
+    }
+    return keys[rnd(LT_ARRAY_SIZE(keys))];
+}
+
+static cJSON *random_value(int depth)
+{
+    char text[64];
+    switch (rnd(depth > 0 ? 11 : 8)) {
+    case 0:
+        return cJSON_CreateNull();
+    case 1:
+        return cJSON_CreateBool(rnd(2));
+    case 2:
+    case 3:
+        return cJSON_CreateNumber(random_number());
+    case 4:
+    case 5:
+        random_text(text, sizeof(text));
+        return cJSON_CreateString(text);
+    case 6: {
+        static const char *const raws[] = {"0", "12345678901234567890", "\"raw\"", "[1,2]", ""};
+        return cJSON_CreateRaw(raws[rnd(LT_ARRAY_SIZE(raws))]);
+    }
+    case 7: { /* a string node without its text: printed as "" */
+        cJSON *s = cJSON_CreateString("gone");
+        cJSON_free(s->valuestring);
+        s->valuestring = NULL;
+        return s;
+    }
+    case 8: {
+        cJSON *a = cJSON_CreateArray();
+        for (uint32_t n = rnd(6); n > 0; n--) {
+            cJSON_AddItemToArray(a, random_value(depth - 1));
+        }
+        return a;
+    }
+    default: {
+        cJSON *o = cJSON_CreateObject();
+        for (uint32_t n = rnd(4) ? rnd(8) : rnd(40); n > 0; n--) { /* some past the short sort */
+            cJSON_AddItemToObject(o, random_key(text, 12), random_value(depth - 1));
+        }
+        return o;
+    }
+    }
+}
+
+struct member {
+    const cJSON *item;
+    size_t position;
+};
+
+static int member_cmp(const void *a, const void *b)
+{
+    const struct member *x = a;
+    const struct member *y = b;
+    int c = strcmp(x->item->string, y->item->string);
+    return c != 0 ? c : (x->position > y->position) - (x->position < y->position);
+}
+
+/* What the old json_canonical handed to cJSON's printer, as a new tree. */
+static cJSON *old_pipeline_tree(const cJSON *item)
+{
+    switch (item->type & 0xFF) {
+    case cJSON_Number: {
+        double d = item->valuedouble;
+        if (isfinite(d) && d == floor(d) && fabs(d) < 9223372036854775808.0 &&
+            !(d == 0 && signbit(d))) {
+            char digits[32];
+            snprintf(digits, sizeof(digits), "%.0f", d);
+            return cJSON_CreateRaw(digits);
+        }
+        return cJSON_CreateNumber(d);
+    }
+    case cJSON_String:
+        return cJSON_CreateString(item->valuestring ? item->valuestring : "");
+    case cJSON_Array: {
+        cJSON *a = cJSON_CreateArray();
+        for (const cJSON *c = item->child; c; c = c->next) {
+            cJSON_AddItemToArray(a, old_pipeline_tree(c));
+        }
+        return a;
+    }
+    case cJSON_Object: {
+        size_t n = (size_t)cJSON_GetArraySize(item);
+        struct member *m = calloc(n ? n : 1, sizeof(*m));
+        size_t i = 0;
+        for (const cJSON *c = item->child; c; c = c->next, i++) {
+            m[i].item = c;
+            m[i].position = i;
+        }
+        qsort(m, n, sizeof(*m), member_cmp);
+        cJSON *o = cJSON_CreateObject();
+        for (i = 0; i < n; i++) {
+            cJSON_AddItemToObject(o, m[i].item->string, old_pipeline_tree(m[i].item));
+        }
+        free(m);
+        return o;
+    }
+    default:
+        return cJSON_Duplicate(item, false);
+    }
+}
+
+/* cJSON's links after sorting: next/prev agree, the head's prev is the tail. */
+static bool links_whole(const cJSON *item)
+{
+    const cJSON *last = NULL;
+    for (const cJSON *c = item->child; c; c = c->next) {
+        if ((last && c->prev != last) || !links_whole(c)) {
+            return false;
+        }
+        last = c;
+    }
+    return !item->child || item->child->prev == last;
+}
+
+/* Prints tree both ways, old and new, and counts a failure (shown) when they differ. */
+static int printers_differ(cJSON *tree)
+{
+    cJSON *old = old_pipeline_tree(tree);
+    cJSON *again = cJSON_Duplicate(tree, true);
+    char *want = cJSON_PrintUnformatted(old);
+    char *want_pretty = cJSON_Print(old);
+    struct buf got = BUF_INIT(BUF_MAX_LARGE);
+    struct buf got_pretty = BUF_INIT(BUF_MAX_LARGE);
+    struct buf want_text = BUF_INIT(BUF_MAX_LARGE);
+    int differ = 0;
+    /* Appended after text already there, which must stay. */
+    if (buf_adds(&got, "<") != LT_OK || json_canonical(tree, &got) != LT_OK ||
+        json_pretty(again, &got_pretty) != LT_OK || !want || !want_pretty ||
+        buf_printf(&want_text, "<%s", want) != LT_OK) {
+        differ = 1;
+        EXPECT(!"every printer succeeds");
+    } else if (strcmp(buf_str(&got), buf_str(&want_text)) != 0) {
+        differ = 1;
+        EXPECT_STR(buf_str(&got), buf_str(&want_text));
+    } else if (got_pretty.len == 0 ||
+               strncmp(buf_str(&got_pretty), want_pretty, got_pretty.len - 1) != 0 ||
+               strlen(want_pretty) != got_pretty.len - 1) {
+        differ = 1;
+        EXPECT_STR(buf_str(&got_pretty), want_pretty);
+    } else if (!links_whole(tree) || !links_whole(again)) {
+        differ = 1;
+        EXPECT(!"sorting keeps cJSON's links whole");
+    }
+    cJSON_free(want);
+    cJSON_free(want_pretty);
+    buf_release(&got);
+    buf_release(&got_pretty);
+    buf_release(&want_text);
+    cJSON_Delete(old);
+    cJSON_Delete(again);
+    return differ;
+}
+
+static void test_json_printer(void)
+{
+    int failures = 0;
+    /* Random trees. */
+    for (int i = 0; i < 3000 && failures < 5; i++) {
+        cJSON *tree = random_value(1 + (int)rnd(5));
+        failures += printers_differ(tree);
+        cJSON_Delete(tree);
+    }
+    /* Every byte from 0x01 to 0xFF, as a value and as a key. */
+    char every[256];
+    for (int i = 0; i < 255; i++) {
+        every[i] = (char)(i + 1);
+    }
+    every[255] = '\0';
+    cJSON *tree = cJSON_CreateObject();
+    cJSON_AddStringToObject(tree, every, every);
+    cJSON_AddStringToObject(tree, "", "");
+    failures += printers_differ(tree);
+    cJSON_Delete(tree);
+    /* Every edge number, alone and in an array. */
+    tree = cJSON_CreateArray();
+    for (size_t i = 0; i < LT_ARRAY_SIZE(edge_numbers); i++) {
+        cJSON *n = cJSON_CreateNumber(edge_numbers[i]);
+        failures += printers_differ(n);
+        cJSON_Delete(n);
+        cJSON_AddItemToArray(tree, cJSON_CreateNumber(edge_numbers[i]));
+    }
+    failures += printers_differ(tree);
+    cJSON_Delete(tree);
+    /* Deep nesting (cJSON's parser stops at 1000 levels). */
+    tree = cJSON_CreateArray();
+    cJSON *inner = tree;
+    for (int depth = 0; depth < 999; depth++) {
+        cJSON *next = depth % 2 ? cJSON_CreateArray() : cJSON_CreateObject();
+        if (cJSON_IsObject(inner)) {
+            cJSON_AddItemToObject(inner, "z", cJSON_CreateNumber(depth));
+            cJSON_AddItemToObject(inner, "a\n", next);
+        } else {
+            cJSON_AddItemToArray(inner, next);
+            cJSON_AddItemToArray(inner, cJSON_CreateString("\t"));
+        }
+        inner = next;
+    }
+    failures += printers_differ(tree);
+    cJSON_Delete(tree);
+    /* Duplicate keys keep their order, in short and long objects. */
+    for (int n = 2; n <= 40; n += 19) {
+        tree = cJSON_CreateObject();
+        for (int i = 0; i < n; i++) {
+            cJSON_AddNumberToObject(tree, i % 3 ? "dup" : "a", n - i);
+        }
+        failures += printers_differ(tree);
+        cJSON_Delete(tree);
+    }
+    EXPECT_INT(failures, 0);
+}
+
+/* The texts the old json_canonical gave, spelled out. */
+static void test_json_numbers(void)
+{
+    struct buf b = BUF_INIT(4096);
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < LT_ARRAY_SIZE(edge_numbers); i++) {
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(edge_numbers[i]));
+    }
+    EXPECT_OK(json_canonical(a, &b));
+    EXPECT_STR(buf_str(&b), "[0,-0,1,-1,0.1,0.3,1e+300,-1e-300,9007199254740992,9007199254740994,"
+                            "9007199254740992,1000000000000000,999999999999999,-1000000000000000,"
+                            "123456789012345680,9.2233720368547758e+18,-9.2233720368547758e+18,"
+                            "9223372036854774784,1e+21,1.5,3.14159265358979,1e-07,"
+                            "1.79769313486232e+308,2.2250738585072014e-308,4.94065645841247e-324,"
+                            "null,null,null]");
+    cJSON_Delete(a);
+    buf_release(&b);
+}
+
+/* Where cJSON's printer fails, json's fails too and appends nothing; a limit releases out. */
+static void test_json_print_failures(void)
+{
+    struct buf b = BUF_INIT(4096);
+    cJSON *tree = cJSON_Parse("{\"b\":[1,{\"d\":2,\"c\":3}],\"a\":\"x\"}");
+    cJSON *invalid = cJSON_CreateNull();
+    invalid->type = cJSON_Invalid;
+    cJSON_AddItemToObject(cJSON_GetArrayItem(cJSON_GetObjectItem(tree, "b"), 1), "e", invalid);
+    EXPECT_OK(buf_adds(&b, "before"));
+    EXPECT(cJSON_PrintUnformatted(tree) == NULL);
+    EXPECT_INT(json_canonical(tree, &b), LT_E_INTERNAL);
+    EXPECT_INT(json_pretty(tree, &b), LT_E_INTERNAL);
+    EXPECT_STR(buf_str(&b), "before");
+    invalid->type = cJSON_Raw; /* without text */
+    EXPECT(cJSON_PrintUnformatted(tree) == NULL);
+    EXPECT_INT(json_canonical(tree, &b), LT_E_INTERNAL);
+    EXPECT_STR(buf_str(&b), "before");
+    invalid->type = cJSON_String | cJSON_Number; /* no one type */
+    EXPECT_INT(json_canonical(tree, &b), LT_E_INTERNAL);
+    EXPECT_STR(buf_str(&b), "before");
+    invalid->type = cJSON_NULL;
+    cJSON_Delete(tree);
+    /* A text of 22 bytes after "before": fits a limit of 28 exactly, not one of 27. */
+    tree = cJSON_Parse("{\"b\":[1,true],\"a\":\"x\"}");
+    for (size_t max = 26; max <= 29; max++) {
+        struct buf small = BUF_INIT(max);
+        EXPECT_OK(buf_adds(&small, "before"));
+        enum lt_rc rc = json_canonical(tree, &small);
+        if (max >= 28) {
+            EXPECT_OK(rc);
+            EXPECT_STR(buf_str(&small), "before{\"a\":\"x\",\"b\":[1,true]}");
+        } else {
+            EXPECT_INT(rc, LT_E_LIMIT);
+            EXPECT_INT(small.len, 0);
+        }
+        buf_release(&small);
+    }
+    cJSON_Delete(tree);
+    buf_release(&b);
+}
+
 static void test_log(void)
 {
     struct buf b = BUF_INIT(4096);
@@ -335,6 +713,9 @@ int main(void)
     test_fsx_writer();
     test_fsx_read_file();
     test_json_arena();
+    test_json_printer();
+    test_json_numbers();
+    test_json_print_failures();
     test_log();
     return tap_done();
 }
