@@ -391,13 +391,14 @@ static const size_t value_min[SECRETS_KIND_COUNT] = {
     [SECRETS_TOKEN] = 8,
 };
 
-/* The set of letters a lower-case text holds, a bit per letter (other bytes: none). */
+/* The set of letters a text holds, a bit per letter in either case (other bytes: none). */
 static uint32_t letters_of(const char *s, size_t n)
 {
     uint32_t set = 0;
     for (size_t i = 0; i < n; i++) {
-        if (is_lower(s[i])) {
-            set |= 1u << (s[i] - 'a');
+        char c = to_lower(s[i]);
+        if (is_lower(c)) {
+            set |= 1u << (c - 'a');
         }
     }
     return set;
@@ -408,7 +409,7 @@ static uint32_t letters_of(const char *s, size_t n)
  * table on first use: a name is searched for a fragment only when it holds
  * all of them. (ltsnap is single-threaded; so are the fuzz targets.)
  */
-static uint32_t rule_letters(size_t i)
+static const uint32_t *rule_letters(void)
 {
     static uint32_t letters[LT_ARRAY_SIZE(name_rules)];
     static bool ready;
@@ -418,12 +419,34 @@ static uint32_t rule_letters(size_t i)
         }
         ready = true;
     }
-    return letters[i];
+    return letters;
+}
+
+/* Whether a name holding these letters holds all those of some name_rules fragment. */
+static bool has_letters_of_a_rule(uint32_t letters)
+{
+    const uint32_t *needs = rule_letters();
+    for (size_t i = 0; i < LT_ARRAY_SIZE(name_rules); i++) {
+        if ((letters & needs[i]) == needs[i]) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* The kind of secret the name at s stands for, or -1. */
 static int name_kind(const char *s, size_t n)
 {
+    /*
+     * Rules first: most names match none, and then the exclusions need no
+     * look. A fragment is searched for only when the name has all its
+     * letters (the same in either case, and with or without '_', '-' and
+     * '.'); a name that has the letters of no fragment is not even normalised.
+     */
+    uint32_t letters = letters_of(s, n);
+    if (!has_letters_of_a_rule(letters)) {
+        return -1;
+    }
     char norm[NAME_MAX_LEN + 1];
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -436,16 +459,11 @@ static int name_kind(const char *s, size_t n)
         norm[m++] = to_lower(s[i]);
     }
     norm[m] = '\0';
-    /*
-     * Rules first: most names match none, and then the exclusions need no
-     * look. A fragment is searched for only when the name has all its letters.
-     */
-    uint32_t letters = letters_of(norm, m);
+    const uint32_t *needs = rule_letters();
     int kind = -1;
     for (size_t i = 0; i < LT_ARRAY_SIZE(name_rules) && kind < 0; i++) {
         const char *fragment = name_rules[i].fragment;
-        uint32_t needs = rule_letters(i);
-        if ((letters & needs) == needs && strstr(norm, fragment) != NULL) {
+        if ((letters & needs[i]) == needs[i] && strstr(norm, fragment) != NULL) {
             kind = (int)name_rules[i].kind;
         }
     }
