@@ -84,10 +84,18 @@ static unsigned class_of(char c)
     return byte_class[(unsigned char)c];
 }
 
+/* Compared byte by byte, so a mismatch in the first byte (the usual case) costs one compare. */
 static bool has_prefix(const char *t, size_t len, size_t i, const char *prefix)
 {
-    size_t n = strlen(prefix);
-    return i <= len && len - i >= n && memcmp(t + i, prefix, n) == 0;
+    if (i > len) {
+        return false;
+    }
+    for (size_t k = 0; prefix[k] != '\0'; k++) {
+        if (k == len - i || t[i + k] != prefix[k]) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool has_prefix_nocase(const char *t, size_t len, size_t i, const char *prefix)
@@ -345,7 +353,9 @@ static bool token_form_starts_at(const char *t, size_t len, size_t i)
         return false;
     }
     for (size_t k = 0; k < LT_ARRAY_SIZE(token_forms); k++) {
-        if (token_form_at(t, len, i, &token_forms[k])) {
+        /* Every prefix is lower case: a form whose first byte differs is passed over at once. */
+        if (to_lower(t[i]) == token_forms[k].prefix[0] &&
+            token_form_at(t, len, i, &token_forms[k])) {
             return true;
         }
     }
