@@ -48,10 +48,54 @@ static char to_lower(char c)
     return is_upper(c) ? (char)(c - 'A' + 'a') : c;
 }
 
+/*
+ * What a byte may be, for the one pass of secrets_scan. W: a letter or a
+ * digit; P: '_', '-' or '.', the other name characters; S: a byte some form
+ * may start with (forms_at: 'A' AKIA/ASIA, '-' -----BEGIN, ':'
+ * ://user:password@, 'g' 'x' 'b' 'B' the token forms). Bytes 0x80-0xFF are
+ * none of these. A byte that is neither in a name nor a form's start is
+ * passed over at once.
+ */
+#define CLASS_NAME 1u
+#define CLASS_ALNUM 2u
+#define CLASS_FORM_START 4u
+
+#define W (CLASS_NAME | CLASS_ALNUM)
+#define P CLASS_NAME
+#define S CLASS_FORM_START
+/* clang-format off */
+static const unsigned char byte_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,            /* control characters */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, P | S, P, 0,        /*  !"#$%&'()*+,-./ */
+    W, W, W, W, W, W, W, W, W, W, S, 0, 0, 0, 0, 0,            /* 0123456789:;<=>? */
+    0, W | S, W | S, W, W, W, W, W, W, W, W, W, W, W, W, W,    /* @ABCDEFGHIJKLMNO */
+    W, W, W, W, W, W, W, W, W, W, W, 0, 0, 0, 0, P,            /* PQRSTUVWXYZ[\]^_ */
+    0, W, W | S, W, W, W, W, W | S, W, W, W, W, W, W, W, W,    /* `abcdefghijklmno */
+    W, W, W, W, W, W, W, W, W | S, W, W, 0, 0, 0, 0, 0,        /* pqrstuvwxyz{|}~  */
+};
+/* clang-format on */
+#undef W
+#undef P
+#undef S
+
+static unsigned class_of(char c)
+{
+    return byte_class[(unsigned char)c];
+}
+
+/* Compared byte by byte, so a mismatch in the first byte (the usual case) costs one compare. */
 static bool has_prefix(const char *t, size_t len, size_t i, const char *prefix)
 {
-    size_t n = strlen(prefix);
-    return i <= len && len - i >= n && memcmp(t + i, prefix, n) == 0;
+    if (i > len) {
+        return false;
+    }
+    for (size_t k = 0; prefix[k] != '\0'; k++) {
+        if (k == len - i || t[i + k] != prefix[k]) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool has_prefix_nocase(const char *t, size_t len, size_t i, const char *prefix)
@@ -93,20 +137,17 @@ static bool is_key_id_char(char c)
     return is_upper(c) || is_digit(c);
 }
 
-static bool has_access_key_id(const char *t, size_t len)
+/* Whether an access key id starts at t[i] (an 'A'). */
+static bool access_key_id_at(const char *t, size_t len, size_t i)
 {
-    for (size_t i = 0; i + ACCESS_KEY_ID_LEN <= len; i++) {
-        if (t[i] != 'A' || (!has_prefix(t, len, i, "AKIA") && !has_prefix(t, len, i, "ASIA"))) {
-            continue;
-        }
-        bool alone_before = i == 0 || !is_alnum(t[i - 1]);
-        bool alone_after = i + ACCESS_KEY_ID_LEN == len || !is_alnum(t[i + ACCESS_KEY_ID_LEN]);
-        if (alone_before && alone_after &&
-            span(t, len, i + 4, ACCESS_KEY_ID_LEN - 4, is_key_id_char) == ACCESS_KEY_ID_LEN - 4) {
-            return true;
-        }
+    if (len - i < ACCESS_KEY_ID_LEN ||
+        (!has_prefix(t, len, i, "AKIA") && !has_prefix(t, len, i, "ASIA"))) {
+        return false;
     }
-    return false;
+    bool alone_before = i == 0 || !is_alnum(t[i - 1]);
+    bool alone_after = i + ACCESS_KEY_ID_LEN == len || !is_alnum(t[i + ACCESS_KEY_ID_LEN]);
+    return alone_before && alone_after &&
+           span(t, len, i + 4, ACCESS_KEY_ID_LEN - 4, is_key_id_char) == ACCESS_KEY_ID_LEN - 4;
 }
 
 /* ---- private-key: a PEM/PGP private key header with key material after it ---- */
@@ -157,15 +198,11 @@ static bool key_material_follows(const char *t, size_t len, size_t from)
     return false;
 }
 
-static bool has_private_key(const char *t, size_t len)
+/* Whether a private key header with key material after it starts at t[i] (a '-'). */
+static bool private_key_at(const char *t, size_t len, size_t i)
 {
-    for (size_t i = 0; i < len; i++) {
-        size_t end = t[i] == '-' ? private_key_header(t, len, i) : 0;
-        if (end && key_material_follows(t, len, end)) {
-            return true;
-        }
-    }
-    return false;
+    size_t end = private_key_header(t, len, i);
+    return end && key_material_follows(t, len, end);
 }
 
 /* ---- values: what a literal secret looks like, as opposed to a reference or a setting ---- */
@@ -252,25 +289,21 @@ static bool is_url_password_char(char c)
            c != '"' && c != '\'';
 }
 
-static bool has_url_password(const char *t, size_t len)
+/* Whether "://user:password@" with a literal password starts at t[i] (a ':'). */
+static bool url_password_at(const char *t, size_t len, size_t i)
 {
-    for (size_t i = 0; i + 3 <= len; i++) {
-        if (t[i] != ':' || !has_prefix(t, len, i, "://")) {
-            continue;
-        }
-        size_t user = i + 3;
-        size_t nuser = span(t, len, user, URL_PART_MAX, is_url_user_char);
-        if (nuser == 0 || user + nuser >= len || t[user + nuser] != ':') {
-            continue;
-        }
-        size_t pass = user + nuser + 1;
-        size_t npass = span(t, len, pass, URL_PART_MAX, is_url_password_char);
-        if (pass + npass < len && t[pass + npass] == '@' &&
-            looks_literal(t + pass, npass, URL_PASSWORD_MIN)) {
-            return true;
-        }
+    if (!has_prefix(t, len, i, "://")) {
+        return false;
     }
-    return false;
+    size_t user = i + 3;
+    size_t nuser = span(t, len, user, URL_PART_MAX, is_url_user_char);
+    if (nuser == 0 || user + nuser >= len || t[user + nuser] != ':') {
+        return false;
+    }
+    size_t pass = user + nuser + 1;
+    size_t npass = span(t, len, pass, URL_PART_MAX, is_url_password_char);
+    return pass + npass < len && t[pass + npass] == '@' &&
+           looks_literal(t + pass, npass, URL_PASSWORD_MIN);
 }
 
 /* ---- tokens in their well-known forms ---- */
@@ -313,23 +346,17 @@ static bool token_form_at(const char *t, size_t len, size_t i, const struct toke
     return span(t, len, body, f->min_body, f->body) == f->min_body;
 }
 
-/* The first byte of some token form ("bearer " in either case): most bytes are ruled out at once.
- */
-static bool may_start_token_form(char c)
+/* Whether a token form starts at t[i] (a 'g', 'x', 'b' or 'B'), not inside a word. */
+static bool token_form_starts_at(const char *t, size_t len, size_t i)
 {
-    return c == 'g' || c == 'x' || c == 'b' || c == 'B';
-}
-
-static bool has_token_form(const char *t, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        if (!may_start_token_form(t[i]) || (i > 0 && is_token_char(t[i - 1]))) {
-            continue; /* no form starts here, or inside a word */
-        }
-        for (size_t k = 0; k < LT_ARRAY_SIZE(token_forms); k++) {
-            if (token_form_at(t, len, i, &token_forms[k])) {
-                return true;
-            }
+    if (i > 0 && is_token_char(t[i - 1])) {
+        return false;
+    }
+    for (size_t k = 0; k < LT_ARRAY_SIZE(token_forms); k++) {
+        /* Every prefix is lower case: a form whose first byte differs is passed over at once. */
+        if (to_lower(t[i]) == token_forms[k].prefix[0] &&
+            token_form_at(t, len, i, &token_forms[k])) {
+            return true;
         }
     }
     return false;
@@ -374,18 +401,14 @@ static const size_t value_min[SECRETS_KIND_COUNT] = {
     [SECRETS_TOKEN] = 8,
 };
 
-static bool is_name_char(char c)
-{
-    return is_alnum(c) || c == '_' || c == '-' || c == '.';
-}
-
-/* The set of letters a lower-case text holds, a bit per letter (other bytes: none). */
+/* The set of letters a text holds, a bit per letter in either case (other bytes: none). */
 static uint32_t letters_of(const char *s, size_t n)
 {
     uint32_t set = 0;
     for (size_t i = 0; i < n; i++) {
-        if (is_lower(s[i])) {
-            set |= 1u << (s[i] - 'a');
+        char c = to_lower(s[i]);
+        if (is_lower(c)) {
+            set |= 1u << (c - 'a');
         }
     }
     return set;
@@ -396,7 +419,7 @@ static uint32_t letters_of(const char *s, size_t n)
  * table on first use: a name is searched for a fragment only when it holds
  * all of them. (ltsnap is single-threaded; so are the fuzz targets.)
  */
-static uint32_t rule_letters(size_t i)
+static const uint32_t *rule_letters(void)
 {
     static uint32_t letters[LT_ARRAY_SIZE(name_rules)];
     static bool ready;
@@ -406,12 +429,34 @@ static uint32_t rule_letters(size_t i)
         }
         ready = true;
     }
-    return letters[i];
+    return letters;
+}
+
+/* Whether a name holding these letters holds all those of some name_rules fragment. */
+static bool has_letters_of_a_rule(uint32_t letters)
+{
+    const uint32_t *needs = rule_letters();
+    for (size_t i = 0; i < LT_ARRAY_SIZE(name_rules); i++) {
+        if ((letters & needs[i]) == needs[i]) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* The kind of secret the name at s stands for, or -1. */
 static int name_kind(const char *s, size_t n)
 {
+    /*
+     * Rules first: most names match none, and then the exclusions need no
+     * look. A fragment is searched for only when the name has all its
+     * letters (the same in either case, and with or without '_', '-' and
+     * '.'); a name that has the letters of no fragment is not even normalised.
+     */
+    uint32_t letters = letters_of(s, n);
+    if (!has_letters_of_a_rule(letters)) {
+        return -1;
+    }
     char norm[NAME_MAX_LEN + 1];
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -424,16 +469,11 @@ static int name_kind(const char *s, size_t n)
         norm[m++] = to_lower(s[i]);
     }
     norm[m] = '\0';
-    /*
-     * Rules first: most names match none, and then the exclusions need no
-     * look. A fragment is searched for only when the name has all its letters.
-     */
-    uint32_t letters = letters_of(norm, m);
+    const uint32_t *needs = rule_letters();
     int kind = -1;
     for (size_t i = 0; i < LT_ARRAY_SIZE(name_rules) && kind < 0; i++) {
         const char *fragment = name_rules[i].fragment;
-        uint32_t needs = rule_letters(i);
-        if ((letters & needs) == needs && strstr(norm, fragment) != NULL) {
+        if ((letters & needs[i]) == needs[i] && strstr(norm, fragment) != NULL) {
             kind = (int)name_rules[i].kind;
         }
     }
@@ -523,46 +563,137 @@ static bool literal_value_at(const char *t, size_t len, size_t v, size_t min, si
     return to > from && looks_literal(t + from, to - from, min);
 }
 
-static unsigned named_values(const char *t, size_t len)
+/*
+ * ---- the one pass ----
+ *
+ * Each heuristic above says whether its form starts at one position (the
+ * ..._at functions) or what a name is assigned (name_kind, value_start,
+ * literal_value_at). secrets_scan walks the text once and asks each of them
+ * only where it can answer yes: a form at a byte it can start with
+ * (CLASS_FORM_START in byte_class), a name where a run of name characters
+ * starts. The result is the set of kinds any of them finds.
+ */
+
+struct scan {
+    const char *t;
+    size_t len;
+    unsigned found;    /* the kinds found so far, bit 1u << kind */
+    size_t names_from; /* names before this are in the value of a secret's name: not read */
+};
+
+static bool found(const struct scan *s, enum secrets_kind kind)
 {
-    unsigned found = 0;
-    size_t i = 0;
-    while (i < len) {
-        if (!is_name_char(t[i])) {
-            i++;
-            continue;
-        }
-        size_t start = i;
-        while (i < len && is_name_char(t[i])) {
-            i++;
-        }
-        int kind = name_kind(t + start, i - start);
-        size_t v = kind < 0 ? SIZE_MAX : value_start(t, len, start, i);
-        if (v == SIZE_MAX) {
-            continue;
-        }
-        /* The value of a secret's name is not searched for names: "{{resolve:...:password}}". */
-        if (literal_value_at(t, len, v, value_min[kind], &i)) {
-            found |= 1u << kind;
-        }
-    }
-    return found;
+    return (s->found & (1u << kind)) != 0;
 }
 
+/*
+ * Looks for the forms that may start at t[i], a CLASS_FORM_START byte (the
+ * cases below are those bytes). A form whose kind is found already is not
+ * looked for again: the result is a set.
+ */
+static void forms_at(struct scan *s, size_t i)
+{
+    const char *t = s->t;
+    size_t len = s->len;
+    switch (t[i]) {
+    case 'A':
+        if (!found(s, SECRETS_AWS_ACCESS_KEY_ID) && access_key_id_at(t, len, i)) {
+            s->found |= 1u << SECRETS_AWS_ACCESS_KEY_ID;
+        }
+        break;
+    case '-':
+        if (!found(s, SECRETS_PRIVATE_KEY) && private_key_at(t, len, i)) {
+            s->found |= 1u << SECRETS_PRIVATE_KEY;
+        }
+        break;
+    case ':':
+        if (!found(s, SECRETS_PASSWORD) && url_password_at(t, len, i)) {
+            s->found |= 1u << SECRETS_PASSWORD;
+        }
+        break;
+    case 'g':
+    case 'x':
+    case 'b':
+    case 'B':
+        if (!found(s, SECRETS_TOKEN) && token_form_starts_at(t, len, i)) {
+            s->found |= 1u << SECRETS_TOKEN;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/*
+ * The name t[start..end): when it is a secret's name and is assigned a
+ * literal value, its kind is found. The value is then not searched for names
+ * ("{{resolve:...:password}}"), but the forms are still looked for in it.
+ */
+static void name_at(struct scan *s, size_t start, size_t end)
+{
+    /* The assignment first: most names have none, and then need no normalising. */
+    size_t v = value_start(s->t, s->len, start, end);
+    int kind = v == SIZE_MAX ? -1 : name_kind(s->t + start, end - start);
+    if (kind < 0) {
+        return;
+    }
+    if (literal_value_at(s->t, s->len, v, value_min[kind], &s->names_from)) {
+        s->found |= 1u << kind;
+    }
+}
+
+/*
+ * Reads the name (a run of name characters) starting at t[start] and returns
+ * where it ends. A name is words (runs of letters and digits) joined by '_',
+ * '-' and '.'. Access key ids and tokens, the forms that start with a letter,
+ * are never inside a word (alone_before in access_key_id_at, the test at the
+ * top of token_form_starts_at): only the first byte of each word, and the
+ * joiners ('-' may start a PEM header), are looked at for forms.
+ */
+static size_t read_name(struct scan *s, size_t start)
+{
+    const char *t = s->t;
+    size_t len = s->len;
+    size_t i = start;
+    while (i < len) {
+        unsigned class = class_of(t[i]);
+        if (!(class & CLASS_NAME)) {
+            break;
+        }
+        if (class & CLASS_FORM_START) {
+            forms_at(s, i);
+        }
+        i++;
+        if (class & CLASS_ALNUM) {
+            while (i < len && (class_of(t[i]) & CLASS_ALNUM)) {
+                i++; /* the rest of the word */
+            }
+        }
+    }
+    if (start >= s->names_from) {
+        name_at(s, start, i);
+    }
+    return i;
+}
+
+/*
+ * One pass over the text: each name is read once (with the forms inside it),
+ * ':' is looked at for a URL, and any other byte is passed over at once.
+ */
 unsigned secrets_scan(const char *text, size_t len)
 {
-    unsigned found = named_values(text, len);
-    if (has_access_key_id(text, len)) {
-        found |= 1u << SECRETS_AWS_ACCESS_KEY_ID;
+    struct scan s = {.t = text, .len = len};
+    size_t i = 0;
+    while (i < len) {
+        unsigned class = class_of(text[i]);
+        if (class & CLASS_NAME) {
+            i = read_name(&s, i);
+            continue;
+        }
+        if (class & CLASS_FORM_START) {
+            forms_at(&s, i);
+        }
+        i++;
     }
-    if (has_private_key(text, len)) {
-        found |= 1u << SECRETS_PRIVATE_KEY;
-    }
-    if (has_url_password(text, len)) {
-        found |= 1u << SECRETS_PASSWORD;
-    }
-    if (has_token_form(text, len)) {
-        found |= 1u << SECRETS_TOKEN;
-    }
-    return found;
+    return s.found;
 }

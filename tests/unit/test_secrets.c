@@ -143,6 +143,35 @@ static void test_false_positives(void)
     check_cases(cases, LT_ARRAY_SIZE(cases));
 }
 
+static void test_where_forms_start(void)
+{
+    static const struct scan_case cases[] = {
+        /* Key ids and tokens start a word: after a joiner yes, inside a word no. */
+        {"key_AKIAIOSFODNN7EXAMPLE", AKID},
+        {"key-AKIAIOSFODNN7EXAMPLE", AKID},
+        {"keyAKIAIOSFODNN7EXAMPLE 9AKIAIOSFODNN7EXAMPLE", 0},
+        {"deploy-ghp_0123456789abcdefghijABCDEFGHIJ012345", TOKN},
+        {"deploy.xoxb-123456789012-abcdefghij", TOKN},
+        {"deploy_ghp_0123456789abcdefghijABCDEFGHIJ012345", 0},
+        {"abcBearer eyJhbGciOiJIUzI1NiJ9.e30.abcdef", 0},
+        {"-Bearer eyJhbGciOiJIUzI1NiJ9.e30.abcdef", TOKN},
+        /* A PEM header may start at any '-', even after other dashes or inside a word. */
+        {"------BEGIN RSA PRIVATE KEY-----\n"
+         "MIIEpAIBAAKCAQEA7bq0o3rXz1m2hC8y5YpZ0d9cSg1Q2xKk1m8s7V6Yb0zA1B2C\n",
+         PKEY},
+        {"x-----BEGIN RSA PRIVATE KEY-----\n"
+         "MIIEpAIBAAKCAQEA7bq0o3rXz1m2hC8y5YpZ0d9cSg1Q2xKk1m8s7V6Yb0zA1B2C\n",
+         PKEY},
+        /* The value of a secret's name is looked at for forms, not for names. */
+        {"password=\"hunter22 AKIAIOSFODNN7EXAMPLE\"", PASS | AKID},
+        {"token='x password=hunter22'", TOKN},
+        /* ...but what follows the value is. */
+        {"token=xyz password=hunter22", PASS},
+        {"TOKEN=abc; password=hunter22", PASS},
+    };
+    check_cases(cases, LT_ARRAY_SIZE(cases));
+}
+
 static void test_binary_and_bounds(void)
 {
     /* NULs and bytes above 0x7F do not stop the scan; matches at the very end count. */
@@ -178,6 +207,7 @@ int main(void)
 {
     test_true_positives();
     test_false_positives();
+    test_where_forms_start();
     test_binary_and_bounds();
     test_names();
     return tap_done();
