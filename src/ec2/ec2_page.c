@@ -142,7 +142,8 @@ static enum lt_rc ec2_page_check_json_text(const char *data, size_t len, struct 
     if (nul) {
         return ec2_page_fail_at(data, (size_t)(nul - data), err, "NUL byte");
     }
-    for (size_t i = 0; i + 1 < len; i++) {
+    size_t i = 0;
+    while (i + 1 < len) {
         /* Straight to the next backslash: pages are mostly text without one. */
         const char *bs = memchr(data + i, '\\', len - 1 - i);
         if (!bs) {
@@ -152,7 +153,7 @@ static enum lt_rc ec2_page_check_json_text(const char *data, size_t len, struct 
         if (data[i + 1] == 'u' && len - i >= 6 && memcmp(data + i + 2, "0000", 4) == 0) {
             return ec2_page_fail_at(data, i, err, "escaped NUL character (\\u0000)");
         }
-        i++; /* the escaped character */
+        i += 2; /* past the backslash and the character it escapes */
     }
     return LT_OK;
 }

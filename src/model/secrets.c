@@ -249,9 +249,15 @@ static bool contains(const char *s, size_t n, const char *needle)
     return false;
 }
 
+/* c is one of the bytes of set (strchr alone would also match the NUL that ends set). */
+static bool in_set(const char *set, char c)
+{
+    return c != '\0' && strchr(set, c) != NULL;
+}
+
 static bool looks_literal(const char *s, size_t n, size_t min)
 {
-    if (n < min || strchr(value_not_literal_start, s[0]) != NULL || one_repeated_char(s, n)) {
+    if (n < min || in_set(value_not_literal_start, s[0]) || one_repeated_char(s, n)) {
         return false;
     }
     /* Interpolation or a call anywhere: "prefix-${X}", "$(cmd)", "{{ var }}", "getpass()". */
@@ -320,7 +326,7 @@ static bool is_slack_char(char c)
 
 static bool is_bearer_char(char c)
 {
-    return is_alnum(c) || strchr("._~+/=-", c) != NULL;
+    return is_alnum(c) || in_set("._~+/=-", c);
 }
 
 struct token_form {

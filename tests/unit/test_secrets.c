@@ -182,6 +182,12 @@ static void test_binary_and_bounds(void)
     static const char pw[] = "password=hunter22";
     EXPECT_INT(secrets_scan(pw, sizeof(pw) - 1), PASS);
     EXPECT_INT(secrets_scan(pw, 12), 0); /* "password=hun": too short */
+    /* A NUL is no character of a token nor a reference's first byte (strchr would match it). */
+    static const char bearer_nuls[] = "Authorization: Bearer \0\0\0\0\0\0\0\0\0\0"
+                                      "\0\0\0\0\0\0\0\0\0\0\0\0";
+    EXPECT_INT(secrets_scan(bearer_nuls, sizeof(bearer_nuls) - 1), 0);
+    static const char quoted_nul[] = "password='\0hunter22xyz'\n";
+    EXPECT_INT(secrets_scan(quoted_nul, sizeof(quoted_nul) - 1), PASS);
     /* A very long name is not a setting's name. */
     char longname[200];
     memset(longname, 'a', sizeof(longname));
