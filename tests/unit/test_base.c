@@ -72,6 +72,23 @@ static void test_utf8(void)
     EXPECT(!utf8_valid("\xed\xa0\x80", 3, &bad));     /* lone surrogate */
     EXPECT(!utf8_valid("\xf4\x90\x80\x80", 4, &bad)); /* above U+10FFFF */
     EXPECT(!utf8_valid("\xe2\x80", 2, &bad));         /* truncated */
+    /* A bad byte anywhere in long ASCII text (the 32- and 8-byte steps) is found where it is. */
+    char text[100];
+    memset(text, 'a', sizeof(text));
+    EXPECT(utf8_valid(text, sizeof(text), NULL));
+    for (size_t at = 0; at < sizeof(text); at++) {
+        text[at] = (char)0xC0;
+        bad = 999;
+        EXPECT(!utf8_valid(text, sizeof(text), &bad));
+        EXPECT_INT(bad, at);
+        text[at] = (char)0xC3; /* with a continuation byte after it: valid again */
+        if (at + 1 < sizeof(text)) {
+            text[at + 1] = (char)0xA9;
+            EXPECT(utf8_valid(text, sizeof(text), NULL));
+            text[at + 1] = 'a';
+        }
+        text[at] = 'a';
+    }
     uint32_t cp = 0;
     EXPECT_INT(utf8_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
     EXPECT_INT(cp, 0x1F600);
