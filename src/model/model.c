@@ -737,8 +737,10 @@ static enum lt_rc read_item(struct model_reader *r, enum schema_node_kind k,
                             const struct model_item *it, struct lt_error *err)
 {
     size_t end;
-    LT_TRY(rowstore_read(&r->m->store, &r->cursor, it->offset, it->length, &r->rec, err));
-    return rows_decode(r->rec.ptr, r->rec.len, k, r->values, &r->ptrs, &end, err);
+    char *rec;
+    /* Decoded where it lies: the values point into the store or the cursor's window. */
+    LT_TRY(rowstore_view(&r->m->store, &r->cursor, it->offset, it->length, &rec, err));
+    return rows_decode(rec, it->length, k, r->values, &r->ptrs, &end, err);
 }
 
 enum lt_rc model_read_node(struct model_reader *r, enum schema_node_kind k, size_t i,

@@ -159,26 +159,30 @@ static enum lt_rc fill_window(const struct rowstore *s, struct rowstore_cursor *
     return LT_OK;
 }
 
-enum lt_rc rowstore_read(const struct rowstore *s, struct rowstore_cursor *c, uint64_t offset,
-                         size_t n, struct buf *out, struct lt_error *err)
+enum lt_rc rowstore_view(const struct rowstore *s, struct rowstore_cursor *c, uint64_t offset,
+                         size_t n, char **at, struct lt_error *err)
 {
     if (!s->sealed || offset > s->size || n > s->size - offset) {
         return lt_fail(err, LT_E_INTERNAL, "row store: read outside the rows");
     }
-    buf_reset(out);
-    if (n == 0) {
+    if (s->fd < 0) {
+        *at = s->mem + offset;
         return LT_OK;
     }
-    const char *src;
-    if (s->fd < 0) {
-        src = s->mem + offset;
-    } else {
-        if (!c->window || offset < c->offset || offset + n > c->offset + c->len) {
-            LT_TRY(fill_window(s, c, offset, n, err));
-        }
-        src = c->window + (offset - c->offset);
+    if (n > 0 && (!c->window || offset < c->offset || offset + n > c->offset + c->len)) {
+        LT_TRY(fill_window(s, c, offset, n, err));
     }
-    if (buf_add(out, src, n) != LT_OK) {
+    *at = n > 0 ? c->window + (offset - c->offset) : c->window;
+    return LT_OK;
+}
+
+enum lt_rc rowstore_read(const struct rowstore *s, struct rowstore_cursor *c, uint64_t offset,
+                         size_t n, struct buf *out, struct lt_error *err)
+{
+    char *at;
+    LT_TRY(rowstore_view(s, c, offset, n, &at, err));
+    buf_reset(out);
+    if (n > 0 && buf_add(out, at, n) != LT_OK) {
         return lt_fail(err, LT_E_LIMIT, "row of %zu bytes too large to read back", n);
     }
     return LT_OK;

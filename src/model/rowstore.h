@@ -65,6 +65,13 @@ bool rowstore_spilled(const struct rowstore *s);
 
 void rowstore_cursor_init(struct rowstore_cursor *c);
 void rowstore_cursor_release(struct rowstore_cursor *c);
+/*
+ * Points *at to the n bytes at offset where they lie: in memory, or in the
+ * cursor's window of the file (no copy). They stay valid until the cursor's
+ * next view or read; they are not NUL-terminated.
+ */
+LT_MUST_CHECK enum lt_rc rowstore_view(const struct rowstore *s, struct rowstore_cursor *c,
+                                       uint64_t offset, size_t n, char **at, struct lt_error *err);
 /* Replaces out's contents with the n bytes at offset (NUL-terminated, as every buf). */
 LT_MUST_CHECK enum lt_rc rowstore_read(const struct rowstore *s, struct rowstore_cursor *c,
                                        uint64_t offset, size_t n, struct buf *out,

@@ -58,8 +58,9 @@ static void round_trip(size_t memory_max, const char *scratch, bool want_spilled
     EXPECT_INT(rowstore_spilled(&s), want_spilled);
     /* Reading before the adding ends is refused. */
     struct buf out = BUF_INIT(BUF_MAX_LARGE);
-    struct rowstore_cursor c;
+    struct rowstore_cursor c, view;
     rowstore_cursor_init(&c);
+    rowstore_cursor_init(&view);
     EXPECT_INT(rowstore_read(&s, &c, 0, 1, &out, &err), LT_E_INTERNAL);
     lt_error_clear(&err);
     EXPECT_OK(rowstore_seal(&s, &err));
@@ -74,9 +75,19 @@ static void round_trip(size_t memory_max, const char *scratch, bool want_spilled
                 memcmp(out.ptr ? out.ptr : "", data, n) != 0) {
                 bad++;
             }
+            /* The same bytes seen where they lie, through a second cursor. */
+            char *at = NULL;
+            if (rowstore_view(&s, &view, offsets[i], n, &at, &err) != LT_OK ||
+                (n > 0 && memcmp(at, data, n) != 0)) {
+                bad++;
+            }
         }
     }
     EXPECT_INT(bad, 0);
+    char *outside;
+    EXPECT_INT(rowstore_view(&s, &view, s.size, 1, &outside, &err), LT_E_INTERNAL);
+    lt_error_clear(&err);
+    rowstore_cursor_release(&view);
     /* Out of range. */
     EXPECT_INT(rowstore_read(&s, &c, s.size, 1, &out, &err), LT_E_INTERNAL);
     lt_error_clear(&err);
