@@ -85,6 +85,9 @@ static const struct lit_case bad_cases[] = {
     CASE("\xed\xb8\x80", NULL),             /* lone low surrogate U+DE00 */
     CASE("\xed\xa0\xbd\xed\xb8\x80", NULL), /* CESU-8 pair for U+1F600 */
     CASE("\xf4\x90\x80\x80", NULL),         /* above U+10FFFF */
+    /* Refused after escapes and long runs were already written: all of it is taken back. */
+    CASE("it's a \\ long enough run of text, then \xff", NULL),
+    CASE("line\nbreak and a quote ' before a NUL\0 and more", NULL),
 };
 
 static void test_good_cases(void)
