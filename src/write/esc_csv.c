@@ -14,7 +14,7 @@
 /*
  * True when s is valid UTF-8 without NUL; *line_break is set when it holds
  * CR or LF. (Separate passes, each a vectorised libc search or utf8_valid's
- * eight-bytes-at-a-time loop, cost less than one byte-by-byte pass.)
+ * word-at-a-time loop, cost less than one byte-by-byte pass.)
  */
 static bool esc_csv_acceptable(const char *s, size_t n, bool *line_break)
 {
