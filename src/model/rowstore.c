@@ -6,8 +6,14 @@
 #include "base/fsx.h"
 #include "base/mem.h"
 
-/* Spilled records are written in blocks of this size and read back in windows of this size. */
+/*
+ * Spilled records are written in blocks of this size; a read that jumps
+ * reads a window of this size around the record (see fill_window).
+ */
 #define ROWSTORE_BLOCK ((size_t)256 * 1024)
+/* A read that goes on forward reads a window of this size, reaching this far back. */
+#define ROWSTORE_WINDOW ((size_t)2 * 1024 * 1024)
+#define ROWSTORE_WINDOW_BACK ROWSTORE_BLOCK
 
 static const char spill_name[] = "the temporary row file";
 
@@ -131,19 +137,32 @@ void rowstore_cursor_release(struct rowstore_cursor *c)
 }
 
 /*
- * Makes the window hold [offset, offset + n): a block centred on it (more
- * when n is larger), so reading goes on without another read whether the
- * next record comes after this one or before it (the versions of a template
- * arrive newest first and are read oldest first).
+ * Makes the window hold [offset, offset + n), and more. The writers read the
+ * records forward from template to template, but backward within one (its
+ * versions arrive newest first and are read oldest first). So a read of a
+ * record that runs past the window's end, or lies just after it, gets a
+ * large window that reaches back
+ * ROWSTORE_WINDOW_BACK, more than the versions of a template take, with the
+ * rest ahead: each byte of the file is read about once. Any other read (the
+ * first, or a jump) gets a block centred on the record, so reading in no
+ * particular order costs no more than a block per record.
  */
 static enum lt_rc fill_window(const struct rowstore *s, struct rowstore_cursor *c, uint64_t offset,
                               size_t n, struct lt_error *err)
 {
-    size_t want = n > ROWSTORE_BLOCK ? n : ROWSTORE_BLOCK;
+    /* Not in the window but starting in it or after it: a record running past its end. */
+    bool forward =
+        c->window && offset >= c->offset && offset - c->offset < c->len + ROWSTORE_WINDOW;
+    size_t span = forward ? ROWSTORE_WINDOW : ROWSTORE_BLOCK;
+    size_t want = n > span ? n : span;
     if (want > s->size) {
         want = (size_t)s->size;
     }
-    uint64_t start = offset > (want - n) / 2 ? offset - (want - n) / 2 : 0;
+    size_t before = forward ? ROWSTORE_WINDOW_BACK : (want - n) / 2;
+    if (before > want - n) {
+        before = want - n;
+    }
+    uint64_t start = offset > before ? offset - before : 0;
     if (start + want > s->size) {
         start = s->size - want;
     }

@@ -13,9 +13,18 @@
 
 #define NRECORDS 3000
 
-/* Record i: i bytes of a pattern that depends on i (0 to 1000 bytes, plus some large ones). */
+/* The largest record: more than a read window (2 MiB) holds. */
+#define RECORD_MAX ((size_t)5 * 1024 * 1024 / 2)
+
+/*
+ * Record i: up to 1000 bytes of a pattern that depends on i, plus some large
+ * ones and one larger than a read window.
+ */
 static size_t record_len(size_t i)
 {
+    if (i == NRECORDS / 2) {
+        return RECORD_MAX;
+    }
     return i % 500 == 7 ? 300 * 1024 + i : (i * 37) % 1001;
 }
 
@@ -47,7 +56,7 @@ static void round_trip(size_t memory_max, const char *scratch, bool want_spilled
     rowstore_init(&s, memory_max, near);
     static uint64_t offsets[NRECORDS];
     struct lt_error err = LT_ERROR_INIT;
-    char *data = mem_alloc(400 * 1024);
+    char *data = mem_alloc(RECORD_MAX);
     int failures = 0;
     for (size_t i = 0; i < NRECORDS; i++) {
         size_t n = record_len(i);
