@@ -103,11 +103,12 @@ lint:
 	@scripts/lint
 
 # BENCH_ARGS: options of scripts/bench (--templates N, --versions V,V, --no-baseline, ...).
-bench: $(B)/ltsnap $(B)/bench/cjson_parse
+bench: $(B)/ltsnap $(B)/bench/cjson_parse $(B)/bench/output_floor
 	@B=$(B) scripts/bench $(BENCH_ARGS)
 
-# The floor under convert: cJSON's parser alone over the same pages (scripts/bench runs it).
-$(B)/bench/cjson_parse: tests/bench/cjson_parse.c $(B)/libltsnap.a
+# The floors under convert (scripts/bench runs them): cJSON's parser alone over the same
+# pages, and putting the snapshot's bytes on disk through the same writer.
+$(B)/bench/%: tests/bench/%.c $(B)/libltsnap.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libltsnap.a $(LIBS)
 
