@@ -24,9 +24,37 @@ static const EVP_MD *sha256_md(void)
     return md;
 }
 
+/*
+ * The context hash_sha256 uses, made once and kept (never freed; ltsnap is
+ * single-threaded). EVP_Digest would allocate and free a context, and the
+ * provider's state inside it, for every call: more than hashing a short user
+ * data script costs. EVP_DigestInit_ex2 with the same digest reuses both.
+ * Nothing of the hashed bytes stays in it: SHA-256's final step wipes the
+ * block buffer, and what is left is the digest itself.
+ */
+static EVP_MD_CTX *sha256_ctx(void)
+{
+    static EVP_MD_CTX *ctx;
+    if (!ctx) {
+        ctx = EVP_MD_CTX_new();
+    }
+    return ctx;
+}
+
 enum lt_rc hash_sha256(const void *data, size_t n, unsigned char out[HASH_SHA256_LEN])
 {
-    return digest(sha256_md(), data, n, out);
+    const EVP_MD *md = sha256_md();
+    EVP_MD_CTX *ctx = sha256_ctx();
+    unsigned int len = 0;
+    if (!md || !ctx) {
+        return LT_E_INTERNAL;
+    }
+    if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 || EVP_DigestUpdate(ctx, data, n) != 1 ||
+        EVP_DigestFinal_ex(ctx, out, &len) != 1) {
+        EVP_MD_CTX_reset(ctx); /* frees (and wipes) whatever a failed call left in it */
+        return LT_E_INTERNAL;
+    }
+    return LT_OK;
 }
 
 enum lt_rc hash_sha1(const void *data, size_t n, unsigned char out[HASH_SHA1_LEN])

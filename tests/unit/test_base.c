@@ -147,6 +147,60 @@ static void test_hash(void)
     buf_release(&b);
 }
 
+/* A small fixed-seed generator (xorshift64*), so a failing input can be found again. */
+static uint64_t hash_rng_state = 0x9E3779B97F4A7C15u;
+
+static uint32_t hash_rng(void)
+{
+    hash_rng_state ^= hash_rng_state >> 12;
+    hash_rng_state ^= hash_rng_state << 25;
+    hash_rng_state ^= hash_rng_state >> 27;
+    return (uint32_t)((hash_rng_state * 0x2545F4914F6CDD1Du) >> 32);
+}
+
+/* hash_sha256 reuses one context: each digest must still be that of its own bytes alone. */
+static void test_hash_sha256_reuse(void)
+{
+    unsigned char md[HASH_SHA256_LEN];
+    struct buf b = BUF_INIT(256);
+    /* FIPS 180-2 examples, one after the other: the second must not see the first. */
+    EXPECT_OK(hash_sha256("abc", 3, md));
+    EXPECT_OK(hash_hex(&b, md, sizeof(md)));
+    EXPECT_STR(buf_str(&b), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    buf_reset(&b);
+    static const char two_blocks[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    EXPECT_OK(hash_sha256_hex(&b, two_blocks, sizeof(two_blocks) - 1));
+    EXPECT_STR(buf_str(&b), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    buf_reset(&b);
+    EXPECT_OK(hash_sha256_hex(&b, "abc", 3));
+    EXPECT_STR(buf_str(&b), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    buf_release(&b);
+
+    /* Every length over a few blocks, against the streaming digest (a context of its own). */
+    unsigned char data[300];
+    for (size_t i = 0; i < sizeof(data); i++) {
+        data[i] = (unsigned char)hash_rng();
+    }
+    size_t bad = 0;
+    for (size_t n = 0; n <= sizeof(data); n++) {
+        unsigned char want[HASH_SHA256_LEN];
+        struct hash_sha256_stream s;
+        if (hash_sha256_begin(&s) != LT_OK || hash_sha256_update(&s, data, n / 2) != LT_OK) {
+            bad++;
+            continue;
+        }
+        /* hash_sha256 while a stream is open: the two do not share state. */
+        if (hash_sha256(data, n, md) != LT_OK) {
+            bad++;
+        }
+        if (hash_sha256_update(&s, data + n / 2, n - n / 2) != LT_OK ||
+            hash_sha256_end(&s, want) != LT_OK || memcmp(md, want, sizeof(md)) != 0) {
+            bad++;
+        }
+    }
+    EXPECT_INT(bad, 0);
+}
+
 static void test_json(void)
 {
     cJSON *j =
@@ -725,6 +779,7 @@ int main(void)
     test_utf8();
     test_clock();
     test_hash();
+    test_hash_sha256_reuse();
     test_json();
     test_json_pick();
     test_fsx_writer();
