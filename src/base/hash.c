@@ -1,8 +1,10 @@
 #include "base/hash.h"
 
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <string.h>
 
 static enum lt_rc digest(const EVP_MD *md, const void *data, size_t n, unsigned char *out)
 {
@@ -24,9 +26,37 @@ static const EVP_MD *sha256_md(void)
     return md;
 }
 
+/*
+ * The context hash_sha256 uses, made once and kept (never freed; ltsnap is
+ * single-threaded). EVP_Digest would allocate and free a context, and the
+ * provider's state inside it, for every call: more than hashing a short user
+ * data script costs. EVP_DigestInit_ex2 with the same digest reuses both.
+ * Nothing of the hashed bytes stays in it: SHA-256's final step wipes the
+ * block buffer, and what is left is the digest itself.
+ */
+static EVP_MD_CTX *sha256_ctx(void)
+{
+    static EVP_MD_CTX *ctx;
+    if (!ctx) {
+        ctx = EVP_MD_CTX_new();
+    }
+    return ctx;
+}
+
 enum lt_rc hash_sha256(const void *data, size_t n, unsigned char out[HASH_SHA256_LEN])
 {
-    return digest(sha256_md(), data, n, out);
+    const EVP_MD *md = sha256_md();
+    EVP_MD_CTX *ctx = sha256_ctx();
+    unsigned int len = 0;
+    if (!md || !ctx) {
+        return LT_E_INTERNAL;
+    }
+    if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 || EVP_DigestUpdate(ctx, data, n) != 1 ||
+        EVP_DigestFinal_ex(ctx, out, &len) != 1) {
+        EVP_MD_CTX_reset(ctx); /* frees (and wipes) whatever a failed call left in it */
+        return LT_E_INTERNAL;
+    }
+    return LT_OK;
 }
 
 enum lt_rc hash_sha1(const void *data, size_t n, unsigned char out[HASH_SHA1_LEN])
@@ -96,7 +126,13 @@ void hash_sha256_abort(struct hash_sha256_stream *s)
     s->ctx = NULL;
 }
 
-enum lt_rc hash_base64_decode(struct buf *out, const char *b64, size_t n)
+/*
+ * The streaming decoder: what hash_base64_decode always means. OpenSSL's
+ * EVP_DecodeUpdate/EVP_DecodeFinal decide what is accepted (line breaks,
+ * blanks, a '-' that ends the text, '=' padding). The decoded bytes pass
+ * through chunk, which is wiped after: they may be a secret.
+ */
+static enum lt_rc base64_decode_stream(struct buf *out, const char *b64, size_t n)
 {
     EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
     if (!ctx) {
@@ -124,6 +160,83 @@ enum lt_rc hash_base64_decode(struct buf *out, const char *b64, size_t n)
     if (rc == LT_OK) {
         rc = buf_add(out, chunk, (size_t)outl);
     }
+    OPENSSL_cleanse(chunk, sizeof(chunk));
     EVP_ENCODE_CTX_free(ctx);
     return rc;
+}
+
+/* 1 for the 64 characters of the base64 alphabet (A-Z a-z 0-9 + /), 0 for any other byte. */
+/* clang-format off */
+static const unsigned char base64_alphabet[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+/* clang-format on */
+
+/*
+ * The number of '=' that pad b64 when it is plain base64: whole groups of
+ * four alphabet characters, the last of which may end in "=" or "==", and
+ * nothing else (no line breaks, blanks or '-'). -1 for any other text.
+ */
+static int plain_base64_padding(const char *b64, size_t n)
+{
+    if (n == 0 || n % 4 != 0 || n > INT_MAX) {
+        return -1;
+    }
+    int pad = b64[n - 1] != '=' ? 0 : b64[n - 2] != '=' ? 1 : 2;
+    size_t end = n - (size_t)pad;
+    for (size_t i = 0; i < end; i++) {
+        if (!base64_alphabet[(unsigned char)b64[i]]) {
+            return -1;
+        }
+    }
+    return pad;
+}
+
+/*
+ * User data is almost always plain base64 (plain_base64_padding), which the
+ * streaming decoder takes whole: for such text EVP_DecodeBlock gives the same
+ * bytes, padding decoded as zero bits (dropped here, as EVP_DecodeUpdate drops
+ * them), with no context to allocate and no copy through a chunk. Any other
+ * text (empty, wrapped in lines, with blanks, '-' or misplaced '=', or not
+ * base64 at all) goes to the streaming decoder, so it is accepted or refused
+ * exactly as before. tests/unit/test_base.c compares the two on many inputs.
+ */
+enum lt_rc hash_base64_decode(struct buf *out, const char *b64, size_t n)
+{
+    int pad = plain_base64_padding(b64, n);
+    /*
+     * Room is made for whole groups, padding included: when that would pass
+     * out's limit the streaming decoder decides, which fails only if the
+     * bytes without the padding do not fit either.
+     */
+    if (pad < 0 || n / 4 * 3 > out->max - out->len) {
+        return base64_decode_stream(out, b64, n);
+    }
+    size_t start = out->len;
+    char *at;
+    LT_TRY(buf_extend(out, n / 4 * 3, &at));
+    if (EVP_DecodeBlock((unsigned char *)at, (const unsigned char *)b64, (int)n) !=
+        (int)(n / 4 * 3)) {
+        buf_truncate(out, start);
+        return LT_E_INTERNAL; /* cannot happen: the text was checked */
+    }
+    /* The bytes the padding stood for hold only the last character's unused bits. */
+    memset(at + n / 4 * 3 - pad, 0, (size_t)pad);
+    buf_truncate(out, out->len - (size_t)pad);
+    return LT_OK;
 }

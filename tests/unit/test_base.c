@@ -1,6 +1,7 @@
 /* Unit tests for the base modules: buf, err, utf8, clock, hash, json, log, fsx_writer. */
 #include <float.h>
 #include <math.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,291 @@ static void test_hash(void)
     EXPECT_OK(hash_hex(&b, md, sizeof(md)));
     EXPECT_STR(buf_str(&b), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     buf_release(&b);
+}
+
+/* A small fixed-seed generator (xorshift64*), so a failing input can be found again. */
+static uint64_t hash_rng_state = 0x9E3779B97F4A7C15u;
+
+static uint32_t hash_rng(void)
+{
+    hash_rng_state ^= hash_rng_state >> 12;
+    hash_rng_state ^= hash_rng_state << 25;
+    hash_rng_state ^= hash_rng_state >> 27;
+    return (uint32_t)((hash_rng_state * 0x2545F4914F6CDD1Du) >> 32);
+}
+
+static size_t hash_rng_below(size_t n)
+{
+    return n ? hash_rng() % n : 0;
+}
+
+/* hash_sha256 reuses one context: each digest must still be that of its own bytes alone. */
+static void test_hash_sha256_reuse(void)
+{
+    unsigned char md[HASH_SHA256_LEN];
+    struct buf b = BUF_INIT(256);
+    /* FIPS 180-2 examples, one after the other: the second must not see the first. */
+    EXPECT_OK(hash_sha256("abc", 3, md));
+    EXPECT_OK(hash_hex(&b, md, sizeof(md)));
+    EXPECT_STR(buf_str(&b), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    buf_reset(&b);
+    static const char two_blocks[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    EXPECT_OK(hash_sha256_hex(&b, two_blocks, sizeof(two_blocks) - 1));
+    EXPECT_STR(buf_str(&b), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    buf_reset(&b);
+    EXPECT_OK(hash_sha256_hex(&b, "abc", 3));
+    EXPECT_STR(buf_str(&b), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    buf_release(&b);
+
+    /* Every length over a few blocks, against the streaming digest (a context of its own). */
+    unsigned char data[300];
+    for (size_t i = 0; i < sizeof(data); i++) {
+        data[i] = (unsigned char)hash_rng();
+    }
+    size_t bad = 0;
+    for (size_t n = 0; n <= sizeof(data); n++) {
+        unsigned char want[HASH_SHA256_LEN];
+        struct hash_sha256_stream s;
+        if (hash_sha256_begin(&s) != LT_OK || hash_sha256_update(&s, data, n / 2) != LT_OK) {
+            bad++;
+            continue;
+        }
+        /* hash_sha256 while a stream is open: the two do not share state. */
+        if (hash_sha256(data, n, md) != LT_OK) {
+            bad++;
+        }
+        if (hash_sha256_update(&s, data + n / 2, n - n / 2) != LT_OK ||
+            hash_sha256_end(&s, want) != LT_OK || memcmp(md, want, sizeof(md)) != 0) {
+            bad++;
+        }
+    }
+    EXPECT_INT(bad, 0);
+}
+
+/*
+ * hash_base64_decode as it was before plain base64 got a path of its own:
+ * the reference the current function must match on every input.
+ */
+static enum lt_rc ref_base64_decode(struct buf *out, const char *b64, size_t n)
+{
+    EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
+    if (!ctx) {
+        return LT_E_INTERNAL;
+    }
+    EVP_DecodeInit(ctx);
+    enum lt_rc rc = LT_OK;
+    unsigned char chunk[4096];
+    size_t off = 0;
+    while (rc == LT_OK && off < n) {
+        size_t take = n - off < 4000 ? n - off : 4000;
+        int outl = 0;
+        if (EVP_DecodeUpdate(ctx, chunk, &outl, (const unsigned char *)b64 + off, (int)take) < 0) {
+            rc = LT_E_INPUT;
+        } else {
+            rc = buf_add(out, chunk, (size_t)outl);
+        }
+        off += take;
+    }
+    int outl = 0;
+    if (rc == LT_OK && EVP_DecodeFinal(ctx, chunk, &outl) != 1) {
+        rc = LT_E_INPUT;
+    }
+    if (rc == LT_OK) {
+        rc = buf_add(out, chunk, (size_t)outl);
+    }
+    EVP_ENCODE_CTX_free(ctx);
+    return rc;
+}
+
+struct b64_diff {
+    size_t cases, accepted, mismatches;
+};
+
+/*
+ * Decodes b64 with both functions into buffers of limit max that already
+ * hold prefix_len bytes; the result code, the length and every byte (even
+ * after a refusal, which may leave part of the output) must agree.
+ */
+static void b64_compare_in(struct b64_diff *d, const char *b64, size_t n, size_t max,
+                           size_t prefix_len)
+{
+    struct buf got = BUF_INIT(max), want = BUF_INIT(max);
+    enum lt_rc rc_got = LT_OK, rc_want = LT_OK;
+    for (size_t i = 0; i < prefix_len; i++) {
+        rc_got = buf_addc(&got, 'p');
+        rc_want = buf_addc(&want, 'p');
+    }
+    if (rc_got == LT_OK && rc_want == LT_OK) {
+        rc_got = hash_base64_decode(&got, b64, n);
+        rc_want = ref_base64_decode(&want, b64, n);
+    }
+    d->cases++;
+    d->accepted += rc_want == LT_OK;
+    if (rc_got != rc_want || got.len != want.len ||
+        (got.len && memcmp(got.ptr, want.ptr, got.len) != 0)) {
+        if (d->mismatches++ == 0) {
+            tap_note("base64 mismatch (rc %d vs %d, len %zu vs %zu) on %zu characters: %.*s",
+                     (int)rc_got, (int)rc_want, got.len, want.len, n, n > 200 ? 200 : (int)n, b64);
+        }
+    }
+    buf_release(&got);
+    buf_release(&want);
+}
+
+static void b64_compare(struct b64_diff *d, const char *b64, size_t n)
+{
+    b64_compare_in(d, b64, n, BUF_MAX_LARGE, 0);
+    b64_compare_in(d, b64, n, BUF_MAX_LARGE, 3); /* appends after what out holds */
+}
+
+/* n random bytes, base64-encoded without line breaks (EVP_EncodeBlock), into out. */
+static void b64_random_text(struct buf *out, size_t n)
+{
+    unsigned char raw[8192];
+    char text[4 * sizeof(raw) / 3 + 8];
+    n = n < sizeof(raw) ? n : sizeof(raw);
+    for (size_t i = 0; i < n; i++) {
+        raw[i] = (unsigned char)hash_rng();
+    }
+    int len = EVP_EncodeBlock((unsigned char *)text, raw, (int)n);
+    buf_reset(out);
+    if (buf_add(out, text, (size_t)len) != LT_OK) {
+        buf_reset(out);
+    }
+}
+
+/* The characters the decoder treats specially, and some it refuses. */
+static const char b64_hostile[] = "AQgw+/=\n\r\t -\0\x80\xff_.:*\v\f";
+
+static char b64_hostile_char(void)
+{
+    return b64_hostile[hash_rng_below(sizeof(b64_hostile) - 1)];
+}
+
+/* One random edit of text: a hostile character in, a character out, replaced, or a cut. */
+static void b64_mutate(struct buf *text)
+{
+    size_t at = hash_rng_below(text->len + 1);
+    char c = b64_hostile_char();
+    switch (hash_rng_below(4)) {
+    case 0: { /* insert */
+        char *p;
+        if (buf_extend(text, 1, &p) == LT_OK) {
+            memmove(text->ptr + at + 1, text->ptr + at, text->len - 1 - at);
+            text->ptr[at] = c;
+        }
+        break;
+    }
+    case 1: /* delete */
+        if (at < text->len) {
+            memmove(text->ptr + at, text->ptr + at + 1, text->len - at - 1);
+            buf_truncate(text, text->len - 1);
+        }
+        break;
+    case 2: /* replace */
+        if (at < text->len) {
+            text->ptr[at] = c;
+        }
+        break;
+    default: /* cut */
+        buf_truncate(text, at);
+        break;
+    }
+}
+
+static void test_base64_decode(void)
+{
+    struct buf b = BUF_INIT(256);
+    EXPECT_OK(hash_base64_decode(&b, "aGVsbG8=", 8));
+    EXPECT_STR(buf_str(&b), "hello");
+    buf_reset(&b);
+    EXPECT_OK(hash_base64_decode(&b, "aGVs\nbG8=\n", 10));
+    EXPECT_STR(buf_str(&b), "hello");
+    buf_reset(&b);
+    EXPECT_INT(hash_base64_decode(&b, "not base64!", 11), LT_E_INPUT);
+    buf_release(&b);
+
+    struct b64_diff d = {0};
+    static const char *const fixed[] = {
+        "",       "=",          "==",       "===",        "====",     "A",      "AA",
+        "AAA",    "AAAA",       "AA==",     "AAA=",       "A===",     "AA=A",   "A=AA",
+        "=AAA",   "AB=C",       "AB==CD==", "AAAA====",   "AA==AAAA", "AAAA=",  "AAAA==",
+        "AA===",  " AAAA",      "AAAA ",    "AA AA",      "AAAA\n",   "\nAAAA", "AA\r\nAA",
+        "AAAA-",  "-AAAA",      "AA-AA",    "AAAA-junk!", "AA\tAA",   "AA=\n=", "AA==\n",
+        "AA=\n",  "AA= =",      "A\200AA",  "AAAA\xff",   "QQ==",     "QUI=",   "QUJD",
+        "QQ",     "QUI",        "QR==",     "QUJ=",       "-_-_",     "AAAA\v", "AAAA\f",
+        "\tAAAA", "AA\n\n==",   "\n",       " ",          "-",        "==\n",   "AAAA\n====",
+        "AAAA\r", "AAA=\nAAAA", "AA==\n-",  "AA==-",
+    };
+    for (size_t i = 0; i < LT_ARRAY_SIZE(fixed); i++) {
+        b64_compare(&d, fixed[i], strlen(fixed[i]));
+    }
+    b64_compare(&d, "AA\0A", 4); /* a NUL inside the text */
+    b64_compare(&d, "AAAA\0", 5);
+
+    struct buf text = BUF_INIT(BUF_MAX_LARGE);
+    /* Every length of plain base64 up to a few 64-character lines, and around the 4000-character
+     * chunks. */
+    for (size_t n = 0; n <= 400; n++) {
+        b64_random_text(&text, n);
+        b64_compare(&d, buf_str(&text), text.len);
+    }
+    for (size_t n = 2980; n <= 3020; n++) {
+        b64_random_text(&text, n);
+        b64_compare(&d, buf_str(&text), text.len);
+    }
+    for (size_t n = 5990; n <= 6010; n++) {
+        b64_random_text(&text, n);
+        b64_compare(&d, buf_str(&text), text.len);
+    }
+    /* Plain text with edits: line breaks, blanks, '-', '=' and refused bytes anywhere. */
+    for (int i = 0; i < 20000; i++) {
+        b64_random_text(&text, hash_rng_below(i % 10 == 0 ? 3200 : 200));
+        size_t edits = 1 + hash_rng_below(3);
+        for (size_t e = 0; e < edits; e++) {
+            b64_mutate(&text);
+        }
+        b64_compare(&d, buf_str(&text), text.len);
+    }
+    /* Short strings of the special characters only. */
+    for (int i = 0; i < 20000; i++) {
+        buf_reset(&text);
+        size_t n = hash_rng_below(24);
+        for (size_t k = 0; k < n; k++) {
+            if (buf_addc(&text, b64_hostile_char()) != LT_OK) {
+                break;
+            }
+        }
+        b64_compare(&d, buf_str(&text), text.len);
+    }
+    /* Padding or an end mark just before, at and after the 4000-character chunk boundary. */
+    for (size_t at = 3990; at <= 4010; at++) {
+        for (int k = 0; k < 4; k++) {
+            buf_reset(&text);
+            for (size_t i = 0; i < 4100; i++) {
+                if (buf_addc(&text, "ABCD"[i % 4]) != LT_OK) {
+                    break;
+                }
+            }
+            static const char *const marks[] = {"=", "==", "-", "\n"};
+            memcpy(text.ptr + at, marks[k], strlen(marks[k]));
+            b64_compare(&d, buf_str(&text), text.len);
+            buf_truncate(&text, at + strlen(marks[k]));
+            b64_compare(&d, buf_str(&text), text.len);
+        }
+    }
+    /* An output limit reached, or just not reached, by the decoded bytes. */
+    for (size_t n = 0; n <= 40; n++) {
+        b64_random_text(&text, n);
+        for (size_t max = 0; max <= 16; max++) {
+            b64_compare_in(&d, buf_str(&text), text.len, max, 0);
+            b64_compare_in(&d, buf_str(&text), text.len, max, max / 2);
+        }
+    }
+    buf_release(&text);
+    tap_note("base64: %zu cases, %zu accepted", d.cases, d.accepted);
+    EXPECT(d.accepted > 1000 && d.cases - d.accepted > 1000);
+    EXPECT_INT(d.mismatches, 0);
 }
 
 static void test_json(void)
@@ -725,6 +1011,8 @@ int main(void)
     test_utf8();
     test_clock();
     test_hash();
+    test_hash_sha256_reuse();
+    test_base64_decode();
     test_json();
     test_json_pick();
     test_fsx_writer();

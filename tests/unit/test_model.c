@@ -1,6 +1,7 @@
 /* Unit tests for model/: rows from member-name JSON, and the rules of model_finish. */
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/json.h"
 #include "model/model.h"
 #include "model/rowstore.h"
@@ -313,6 +314,42 @@ static void test_user_data_secret_kinds(bool include_user_data)
     done(&m);
 }
 
+/*
+ * The same user data in the forms base64 allows: plain, in lines, with blanks
+ * or an end mark. Each decodes to "hello", so each has its hash; empty user
+ * data has the hash of nothing.
+ */
+static void test_user_data_forms(void)
+{
+    static const char *const forms[] = {"aGVsbG8=", "aGVs\\nbG8=", "aGVsbG8=\\r\\n",
+                                        "aGVs bG8=", "aGVsbG8=-"};
+    struct model m;
+    model_init(&m, NULL);
+    size_t s = model_scope(&m, "123456789012", "eu-west-1");
+    EXPECT_OK(add_templates(&m, s, "[{\"LaunchTemplateId\":\"" LT_A "\"}]"));
+    struct buf versions = BUF_INIT(BUF_MAX_SMALL);
+    EXPECT_OK(buf_adds(&versions, "["));
+    for (size_t i = 0; i <= LT_ARRAY_SIZE(forms); i++) {
+        EXPECT_OK(buf_printf(&versions,
+                             "%s{\"LaunchTemplateId\":\"" LT_A "\",\"VersionNumber\":%zu,"
+                             "\"LaunchTemplateData\":{\"UserData\":\"%s\"}}",
+                             i ? "," : "", i + 1, i < LT_ARRAY_SIZE(forms) ? forms[i] : ""));
+    }
+    EXPECT_OK(buf_adds(&versions, "]"));
+    EXPECT_OK(add_versions(&m, s, buf_str(&versions)));
+    buf_release(&versions);
+    model_scope_set_status(&m, s, MODEL_SCOPE_COMPLETE, NULL);
+    EXPECT_OK(finish(&m));
+    EXPECT_INT(m.nnodes[SCHEMA_NODE_VERSION], LT_ARRAY_SIZE(forms) + 1);
+    for (size_t i = 0; i < LT_ARRAY_SIZE(forms); i++) {
+        EXPECT_STR(version_prop(&m, i, VERSION_USER_DATA_SHA256)->str,
+                   "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+    }
+    EXPECT_STR(version_prop(&m, LT_ARRAY_SIZE(forms), VERSION_USER_DATA_SHA256)->str,
+               "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    done(&m);
+}
+
 static void test_bad_values(void)
 {
     struct model m;
@@ -344,6 +381,7 @@ int main(void)
     test_version_fields(true);
     test_user_data_secret_kinds(false);
     test_user_data_secret_kinds(true);
+    test_user_data_forms();
     test_bad_values();
     return tap_done();
 }
