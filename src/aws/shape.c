@@ -259,6 +259,21 @@ struct shape_conv_step {
 };
 
 /*
+ * A member lookup remembered: in objects of structure `shape`, the key after
+ * one of member `after` (1 + its index; 0: the first key of the object) was
+ * last found to be member `mem`.
+ */
+struct shape_member_memo {
+    uint16_t shape;
+    uint16_t after;
+    const struct shape_member *mem; /* NULL: nothing remembered */
+};
+
+/* Slots of the direct-mapped table of remembered lookups (a power of two). */
+#define SHAPE_MEMO_BITS 9
+#define SHAPE_MEMO_SLOTS ((size_t)1 << SHAPE_MEMO_BITS)
+
+/*
  * The path is kept as steps and spelled out ("LaunchTemplateVersions[3].
  * LaunchTemplateData") only for a message: most documents need none.
  */
@@ -268,6 +283,7 @@ struct shape_conv {
     size_t nsteps;
     struct buf path;
     struct lt_error *err;
+    struct shape_member_memo memo[SHAPE_MEMO_SLOTS];
 };
 
 static enum lt_rc shape_conv_value(struct shape_conv *c, uint16_t shape, cJSON *in, int depth);
@@ -352,6 +368,38 @@ static void shape_conv_step(struct shape_conv *c, int depth, const char *name, s
     }
 }
 
+/* The slot of (shape, after): Knuth's multiplicative hash, its top bits. */
+static size_t shape_memo_slot(uint16_t shape, uint16_t after)
+{
+    uint32_t key = (uint32_t)shape << 16 | after;
+    return (size_t)((key * 2654435761u) >> (32 - SHAPE_MEMO_BITS));
+}
+
+/*
+ * shape_member_by_name with a memory: the objects of one structure in a page
+ * (the AWS CLI's output) mostly list their keys in the same order, so the
+ * member that followed member `after` last time is tried first. It is taken
+ * only when its name is the key; as member names within a structure are
+ * unique, that is the member the binary search would find. `after` is 1 +
+ * the index of the last known member before the key (0: none before it).
+ */
+static const struct shape_member *shape_conv_lookup(struct shape_conv *c, const struct shape *s,
+                                                    uint16_t after, const char *key)
+{
+    uint16_t shape = (uint16_t)(s - c->m->shapes);
+    struct shape_member_memo *memo = &c->memo[shape_memo_slot(shape, after)];
+    if (memo->mem && memo->shape == shape && memo->after == after &&
+        strcmp(memo->mem->name, key) == 0) {
+        return memo->mem;
+    }
+    const struct shape_member *mem = shape_member_by_name(c->m, s, key);
+    if (mem) {
+        /* An unknown key is not remembered: the member that usually comes next stays. */
+        *memo = (struct shape_member_memo){shape, after, mem};
+    }
+    return mem;
+}
+
 /*
  * Looks up the member of every key of in (mems[i], NULL when unknown) and
  * rejects duplicate keys on the way: known ones with a bit per member,
@@ -365,11 +413,15 @@ static enum lt_rc shape_conv_members(struct shape_conv *c, const struct shape *s
         LT_TRY(shape_check_duplicates(c, in));
     }
     uint64_t seen = 0;
+    uint16_t after = 0;
     size_t i = 0;
     for (const cJSON *k = in->child; k; k = k->next, i++) {
         const char *key = k->string ? k->string : "";
-        const struct shape_member *mem = shape_member_by_name(c->m, s, key);
+        const struct shape_member *mem = shape_conv_lookup(c, s, after, key);
         mems[i] = mem;
+        if (mem) {
+            after = (uint16_t)(mem - s->members + 1);
+        }
         if (s->nmembers > SHAPE_SEEN_MAX) {
             continue;
         }
@@ -563,6 +615,7 @@ enum lt_rc shape_normalize_json(const struct shape_model *m, uint16_t shape, cJS
     c.nsteps = 0;
     buf_init(&c.path, BUF_MAX_SMALL);
     c.err = err;
+    memset(c.memo, 0, sizeof(c.memo));
     enum lt_rc rc = shape_conv_value(&c, shape, doc, 0);
     buf_release(&c.path);
     return rc;
