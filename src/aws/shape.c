@@ -288,6 +288,21 @@ struct shape_conv {
 
 static enum lt_rc shape_conv_value(struct shape_conv *c, uint16_t shape, cJSON *in, int depth);
 
+/*
+ * The tests of cJSON_IsString, cJSON_IsObject, ... (the same, NULL
+ * included) made here: every value is tested, and a call into the shared
+ * library costs more than the test.
+ */
+static bool shape_json_is(const cJSON *v, int type)
+{
+    return v && (v->type & 0xFF) == type;
+}
+
+static bool shape_json_is_bool(const cJSON *v)
+{
+    return v && (v->type & (cJSON_True | cJSON_False)) != 0;
+}
+
 static const char *shape_conv_path(struct shape_conv *c)
 {
     if (c->nsteps == 0) {
@@ -446,7 +461,7 @@ static enum lt_rc shape_conv_members(struct shape_conv *c, const struct shape *s
 static enum lt_rc shape_conv_structure(struct shape_conv *c, const struct shape *s, cJSON *in,
                                        int depth)
 {
-    if (!cJSON_IsObject(in)) {
+    if (!shape_json_is(in, cJSON_Object)) {
         return shape_conv_fail(c, LT_E_INPUT, "expected an object");
     }
     size_t n = 0;
@@ -477,7 +492,7 @@ static enum lt_rc shape_conv_structure(struct shape_conv *c, const struct shape 
 
 static enum lt_rc shape_conv_list(struct shape_conv *c, const struct shape *s, cJSON *in, int depth)
 {
-    if (!cJSON_IsArray(in)) {
+    if (!shape_json_is(in, cJSON_Array)) {
         return shape_conv_fail(c, LT_E_INPUT, "expected an array");
     }
     size_t i = 0;
@@ -492,7 +507,7 @@ static enum lt_rc shape_conv_list(struct shape_conv *c, const struct shape *s, c
 /* Makes in hold the string v holds (a timestamp in canonical form), keeping its key; frees v. */
 static void shape_take_string(cJSON *in, cJSON *v)
 {
-    if (cJSON_IsString(in)) {
+    if (shape_json_is(in, cJSON_String)) {
         cJSON_free(in->valuestring);
     }
     in->valuestring = v->valuestring;
@@ -538,7 +553,7 @@ static enum lt_rc shape_conv_text(struct shape_conv *c, enum shape_type type, cJ
 
 static enum lt_rc shape_conv_number(struct shape_conv *c, enum shape_type type, const cJSON *in)
 {
-    if (!cJSON_IsNumber(in)) {
+    if (!shape_json_is(in, cJSON_Number)) {
         return shape_conv_fail(c, LT_E_INPUT,
                                type == SHAPE_DOUBLE ? "expected a number" : "expected an integer");
     }
@@ -561,20 +576,20 @@ static enum lt_rc shape_conv_scalar(struct shape_conv *c, enum shape_type type, 
     switch (type) {
     case SHAPE_STRING:
     case SHAPE_BLOB:
-        if (!cJSON_IsString(in)) {
+        if (!shape_json_is(in, cJSON_String)) {
             return shape_conv_fail(c, LT_E_INPUT, "expected a string");
         }
         return shape_conv_text(c, type, in);
     case SHAPE_BOOLEAN:
-        if (!cJSON_IsBool(in)) {
+        if (!shape_json_is_bool(in)) {
             return shape_conv_fail(c, LT_E_INPUT, "expected a boolean");
         }
         return LT_OK;
     case SHAPE_TIMESTAMP:
-        if (cJSON_IsString(in)) {
+        if (shape_json_is(in, cJSON_String)) {
             return shape_conv_text(c, type, in);
         }
-        if (cJSON_IsNumber(in)) {
+        if (shape_json_is(in, cJSON_Number)) {
             cJSON *v = NULL;
             LT_TRY(shape_conv_epoch(c, in->valuedouble, &v));
             shape_take_string(in, v);
