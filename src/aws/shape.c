@@ -121,19 +121,28 @@ static enum lt_rc shape_made(cJSON *v, cJSON **out, struct lt_error *err)
     return LT_OK;
 }
 
-/* Stores a timestamp in the canonical "YYYY-MM-DDTHH:MM:SS.mmmZ" form. */
-static enum lt_rc shape_make_timestamp(int64_t seconds, int millis, cJSON **out,
-                                       struct lt_error *err)
+/* Puts a timestamp in the canonical "YYYY-MM-DDTHH:MM:SS.mmmZ" form in b (emptied first). */
+static enum lt_rc shape_format_timestamp(struct buf *b, int64_t seconds, int millis,
+                                         struct lt_error *err)
 {
     if (seconds < SHAPE_TIME_MIN || seconds > SHAPE_TIME_MAX) {
         return lt_fail(err, LT_E_INPUT, "timestamp outside the years 0000-9999");
     }
-    struct buf b = BUF_INIT(64);
-    enum lt_rc rc = clock_format_iso8601_ms(&b, seconds, millis);
+    buf_reset(b);
+    enum lt_rc rc = clock_format_iso8601_ms(b, seconds, millis);
     if (rc != LT_OK) {
         return lt_fail(err, rc, "cannot format a timestamp");
     }
-    rc = shape_made(cJSON_CreateString(buf_str(&b)), out, err);
+    return LT_OK;
+}
+
+/* Stores a timestamp in the canonical form. */
+static enum lt_rc shape_make_timestamp(int64_t seconds, int millis, cJSON **out,
+                                       struct lt_error *err)
+{
+    struct buf b = BUF_INIT(64);
+    LT_TRY(shape_format_timestamp(&b, seconds, millis, err));
+    enum lt_rc rc = shape_made(cJSON_CreateString(buf_str(&b)), out, err);
     buf_release(&b);
     return rc;
 }
@@ -283,6 +292,7 @@ struct shape_conv {
     size_t nsteps;
     struct buf path;
     struct lt_error *err;
+    struct buf stamp; /* a timestamp in canonical form, its memory kept for the next one */
     struct shape_member_memo memo[SHAPE_MEMO_SLOTS];
 };
 
@@ -504,7 +514,7 @@ static enum lt_rc shape_conv_list(struct shape_conv *c, const struct shape *s, c
     return LT_OK;
 }
 
-/* Makes in hold the string v holds (a timestamp in canonical form), keeping its key; frees v. */
+/* Makes in hold the string v holds, keeping its key; frees v. */
 static void shape_take_string(cJSON *in, cJSON *v)
 {
     if (shape_json_is(in, cJSON_String)) {
@@ -518,15 +528,55 @@ static void shape_take_string(cJSON *in, cJSON *v)
     cJSON_Delete(v);
 }
 
-/* Epoch seconds (as the AWS CLI prints with --cli-timestamp-format none for some services). */
-static enum lt_rc shape_conv_epoch(struct shape_conv *c, double v, cJSON **out)
+/* A string not borrowed from elsewhere, len bytes long or longer: its memory has room for len. */
+static bool shape_string_has_room(const cJSON *in, size_t len)
 {
+    return shape_json_is(in, cJSON_String) && !(in->type & cJSON_IsReference) &&
+           strlen(in->valuestring) >= len;
+}
+
+/*
+ * Makes in hold the timestamp in c->stamp, keeping its key. The AWS CLI's
+ * "2021-10-12T06:27:52+00:00" is longer than the canonical form, which is
+ * then written over it: no memory is allocated or freed.
+ */
+static enum lt_rc shape_conv_put_stamp(struct shape_conv *c, cJSON *in)
+{
+    const char *text = buf_str(&c->stamp);
+    if (shape_string_has_room(in, c->stamp.len)) {
+        memcpy(in->valuestring, text, c->stamp.len + 1);
+        return LT_OK;
+    }
+    cJSON *v = NULL;
+    LT_TRY(shape_made(cJSON_CreateString(text), &v, c->err));
+    shape_take_string(in, v);
+    return LT_OK;
+}
+
+/* Epoch seconds (as the AWS CLI prints with --cli-timestamp-format none for some services). */
+static enum lt_rc shape_conv_epoch(struct shape_conv *c, cJSON *in)
+{
+    double v = in->valuedouble;
     if (!isfinite(v) || v < 0 || v >= (double)SHAPE_TIME_MAX + 1) {
         return shape_conv_fail(c, LT_E_INPUT, "timestamp outside the years 1970-9999");
     }
     /* Truncate to milliseconds like the text forms; the epsilon absorbs binary rounding. */
     int64_t total = (int64_t)floor(v * 1000.0 + 1e-3);
-    return shape_make_timestamp(total / 1000, (int)(total % 1000), out, c->err);
+    LT_TRY(shape_format_timestamp(&c->stamp, total / 1000, (int)(total % 1000), c->err));
+    return shape_conv_put_stamp(c, in);
+}
+
+/* A timestamp in one of the text forms clock_parse_iso8601 reads, rewritten in canonical form. */
+static enum lt_rc shape_conv_timestamp_text(struct shape_conv *c, cJSON *in, size_t len)
+{
+    const char *s = in->valuestring;
+    int64_t seconds;
+    int millis;
+    if (!clock_parse_iso8601(s, &seconds, &millis)) {
+        return shape_bad_value(c->err, "timestamp", s, len);
+    }
+    LT_TRY(shape_format_timestamp(&c->stamp, seconds, millis, c->err));
+    return shape_conv_put_stamp(c, in);
 }
 
 /*
@@ -539,11 +589,7 @@ static enum lt_rc shape_conv_text(struct shape_conv *c, enum shape_type type, cJ
     size_t len = strlen(s);
     enum lt_rc rc = shape_check_text(s, len, true, c->err);
     if (rc == LT_OK && type == SHAPE_TIMESTAMP) {
-        cJSON *v = NULL;
-        rc = shape_timestamp_from_text(s, len, &v, c->err);
-        if (rc == LT_OK) {
-            shape_take_string(in, v);
-        }
+        rc = shape_conv_timestamp_text(c, in, len);
     }
     if (rc != LT_OK) {
         lt_error_prefix(c->err, "%s", shape_conv_path(c));
@@ -590,10 +636,7 @@ static enum lt_rc shape_conv_scalar(struct shape_conv *c, enum shape_type type, 
             return shape_conv_text(c, type, in);
         }
         if (shape_json_is(in, cJSON_Number)) {
-            cJSON *v = NULL;
-            LT_TRY(shape_conv_epoch(c, in->valuedouble, &v));
-            shape_take_string(in, v);
-            return LT_OK;
+            return shape_conv_epoch(c, in);
         }
         return shape_conv_fail(c, LT_E_INPUT, "expected a timestamp (string or number)");
     default:
@@ -630,9 +673,11 @@ enum lt_rc shape_normalize_json(const struct shape_model *m, uint16_t shape, cJS
     c.nsteps = 0;
     buf_init(&c.path, BUF_MAX_SMALL);
     c.err = err;
+    buf_init(&c.stamp, 64);
     memset(c.memo, 0, sizeof(c.memo));
     enum lt_rc rc = shape_conv_value(&c, shape, doc, 0);
     buf_release(&c.path);
+    buf_release(&c.stamp);
     return rc;
 }
 

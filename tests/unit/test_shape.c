@@ -367,6 +367,21 @@ static void test_json_timestamps(void)
         buf_release(&in);
         buf_release(&want);
     }
+    /*
+     * Several in one document, one buffer formatting them all: text as long
+     * as the canonical form or longer is overwritten, shorter text and
+     * numbers get a new string.
+     */
+    expect_conv(TEMPLATES,
+                "{\"LaunchTemplates\":[{\"CreateTime\":\"2021-10-12T06:27:52.123456789Z\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52Z\"},{\"CreateTime\":1634020072.5},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52+00:00\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52.001Z\"}]}",
+                "{\"LaunchTemplates\":[{\"CreateTime\":\"2021-10-12T06:27:52.123Z\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52.000Z\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52.500Z\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52.000Z\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52.001Z\"}]}");
     expect_conv_fail(TEMPLATES, "{\"LaunchTemplates\":[{},{\"CreateTime\":\"2021-10-12\"}]}",
                      LT_E_INPUT, "LaunchTemplates[1].CreateTime: invalid timestamp '2021-10-12'");
     expect_conv_fail(TEMPLATES, "{\"LaunchTemplates\":[{\"CreateTime\":\"yesterday\"}]}",
