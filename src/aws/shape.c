@@ -227,9 +227,11 @@ static enum lt_rc shape_scalar_from_cstr(enum shape_type type, const char *s, si
 /*
  * What every text value must be: not too long, no NUL, valid UTF-8. A C
  * string (len from strlen) cannot hold a NUL, and is not searched for one.
+ * Inline: every string of a JSON document passes here, most of them short,
+ * and the call cost a fifth of the check.
  */
-static enum lt_rc shape_check_text(const char *text, size_t len, bool c_string,
-                                   struct lt_error *err)
+static inline enum lt_rc shape_check_text(const char *text, size_t len, bool c_string,
+                                          struct lt_error *err)
 {
     if (len > SHAPE_MAX_TEXT) {
         return lt_fail(err, LT_E_LIMIT, "value longer than %zu bytes", SHAPE_MAX_TEXT);
