@@ -121,19 +121,28 @@ static enum lt_rc shape_made(cJSON *v, cJSON **out, struct lt_error *err)
     return LT_OK;
 }
 
-/* Stores a timestamp in the canonical "YYYY-MM-DDTHH:MM:SS.mmmZ" form. */
-static enum lt_rc shape_make_timestamp(int64_t seconds, int millis, cJSON **out,
-                                       struct lt_error *err)
+/* Puts a timestamp in the canonical "YYYY-MM-DDTHH:MM:SS.mmmZ" form in b (emptied first). */
+static enum lt_rc shape_format_timestamp(struct buf *b, int64_t seconds, int millis,
+                                         struct lt_error *err)
 {
     if (seconds < SHAPE_TIME_MIN || seconds > SHAPE_TIME_MAX) {
         return lt_fail(err, LT_E_INPUT, "timestamp outside the years 0000-9999");
     }
-    struct buf b = BUF_INIT(64);
-    enum lt_rc rc = clock_format_iso8601_ms(&b, seconds, millis);
+    buf_reset(b);
+    enum lt_rc rc = clock_format_iso8601_ms(b, seconds, millis);
     if (rc != LT_OK) {
         return lt_fail(err, rc, "cannot format a timestamp");
     }
-    rc = shape_made(cJSON_CreateString(buf_str(&b)), out, err);
+    return LT_OK;
+}
+
+/* Stores a timestamp in the canonical form. */
+static enum lt_rc shape_make_timestamp(int64_t seconds, int millis, cJSON **out,
+                                       struct lt_error *err)
+{
+    struct buf b = BUF_INIT(64);
+    LT_TRY(shape_format_timestamp(&b, seconds, millis, err));
+    enum lt_rc rc = shape_made(cJSON_CreateString(buf_str(&b)), out, err);
     buf_release(&b);
     return rc;
 }
@@ -218,9 +227,11 @@ static enum lt_rc shape_scalar_from_cstr(enum shape_type type, const char *s, si
 /*
  * What every text value must be: not too long, no NUL, valid UTF-8. A C
  * string (len from strlen) cannot hold a NUL, and is not searched for one.
+ * Inline: every string of a JSON document passes here, most of them short,
+ * and the call cost a fifth of the check.
  */
-static enum lt_rc shape_check_text(const char *text, size_t len, bool c_string,
-                                   struct lt_error *err)
+static inline enum lt_rc shape_check_text(const char *text, size_t len, bool c_string,
+                                          struct lt_error *err)
 {
     if (len > SHAPE_MAX_TEXT) {
         return lt_fail(err, LT_E_LIMIT, "value longer than %zu bytes", SHAPE_MAX_TEXT);
@@ -259,6 +270,21 @@ struct shape_conv_step {
 };
 
 /*
+ * A member lookup remembered: in objects of structure `shape`, the key after
+ * one of member `after` (1 + its index; 0: the first key of the object) was
+ * last found to be member `mem`.
+ */
+struct shape_member_memo {
+    uint16_t shape;
+    uint16_t after;
+    const struct shape_member *mem; /* NULL: nothing remembered */
+};
+
+/* Slots of the direct-mapped table of remembered lookups (a power of two). */
+#define SHAPE_MEMO_BITS 9
+#define SHAPE_MEMO_SLOTS ((size_t)1 << SHAPE_MEMO_BITS)
+
+/*
  * The path is kept as steps and spelled out ("LaunchTemplateVersions[3].
  * LaunchTemplateData") only for a message: most documents need none.
  */
@@ -268,9 +294,26 @@ struct shape_conv {
     size_t nsteps;
     struct buf path;
     struct lt_error *err;
+    struct buf stamp; /* a timestamp in canonical form, its memory kept for the next one */
+    struct shape_member_memo memo[SHAPE_MEMO_SLOTS];
 };
 
 static enum lt_rc shape_conv_value(struct shape_conv *c, uint16_t shape, cJSON *in, int depth);
+
+/*
+ * The tests of cJSON_IsString, cJSON_IsObject, ... (the same, NULL
+ * included) made here: every value is tested, and a call into the shared
+ * library costs more than the test.
+ */
+static bool shape_json_is(const cJSON *v, int type)
+{
+    return v && (v->type & 0xFF) == type;
+}
+
+static bool shape_json_is_bool(const cJSON *v)
+{
+    return v && (v->type & (cJSON_True | cJSON_False)) != 0;
+}
 
 static const char *shape_conv_path(struct shape_conv *c)
 {
@@ -352,6 +395,38 @@ static void shape_conv_step(struct shape_conv *c, int depth, const char *name, s
     }
 }
 
+/* The slot of (shape, after): Knuth's multiplicative hash, its top bits. */
+static size_t shape_memo_slot(uint16_t shape, uint16_t after)
+{
+    uint32_t key = (uint32_t)shape << 16 | after;
+    return (size_t)((key * 2654435761u) >> (32 - SHAPE_MEMO_BITS));
+}
+
+/*
+ * shape_member_by_name with a memory: the objects of one structure in a page
+ * (the AWS CLI's output) mostly list their keys in the same order, so the
+ * member that followed member `after` last time is tried first. It is taken
+ * only when its name is the key; as member names within a structure are
+ * unique, that is the member the binary search would find. `after` is 1 +
+ * the index of the last known member before the key (0: none before it).
+ */
+static const struct shape_member *shape_conv_lookup(struct shape_conv *c, const struct shape *s,
+                                                    uint16_t after, const char *key)
+{
+    uint16_t shape = (uint16_t)(s - c->m->shapes);
+    struct shape_member_memo *memo = &c->memo[shape_memo_slot(shape, after)];
+    if (memo->mem && memo->shape == shape && memo->after == after &&
+        strcmp(memo->mem->name, key) == 0) {
+        return memo->mem;
+    }
+    const struct shape_member *mem = shape_member_by_name(c->m, s, key);
+    if (mem) {
+        /* An unknown key is not remembered: the member that usually comes next stays. */
+        *memo = (struct shape_member_memo){shape, after, mem};
+    }
+    return mem;
+}
+
 /*
  * Looks up the member of every key of in (mems[i], NULL when unknown) and
  * rejects duplicate keys on the way: known ones with a bit per member,
@@ -365,11 +440,15 @@ static enum lt_rc shape_conv_members(struct shape_conv *c, const struct shape *s
         LT_TRY(shape_check_duplicates(c, in));
     }
     uint64_t seen = 0;
+    uint16_t after = 0;
     size_t i = 0;
     for (const cJSON *k = in->child; k; k = k->next, i++) {
         const char *key = k->string ? k->string : "";
-        const struct shape_member *mem = shape_member_by_name(c->m, s, key);
+        const struct shape_member *mem = shape_conv_lookup(c, s, after, key);
         mems[i] = mem;
+        if (mem) {
+            after = (uint16_t)(mem - s->members + 1);
+        }
         if (s->nmembers > SHAPE_SEEN_MAX) {
             continue;
         }
@@ -394,7 +473,7 @@ static enum lt_rc shape_conv_members(struct shape_conv *c, const struct shape *s
 static enum lt_rc shape_conv_structure(struct shape_conv *c, const struct shape *s, cJSON *in,
                                        int depth)
 {
-    if (!cJSON_IsObject(in)) {
+    if (!shape_json_is(in, cJSON_Object)) {
         return shape_conv_fail(c, LT_E_INPUT, "expected an object");
     }
     size_t n = 0;
@@ -425,7 +504,7 @@ static enum lt_rc shape_conv_structure(struct shape_conv *c, const struct shape 
 
 static enum lt_rc shape_conv_list(struct shape_conv *c, const struct shape *s, cJSON *in, int depth)
 {
-    if (!cJSON_IsArray(in)) {
+    if (!shape_json_is(in, cJSON_Array)) {
         return shape_conv_fail(c, LT_E_INPUT, "expected an array");
     }
     size_t i = 0;
@@ -437,10 +516,10 @@ static enum lt_rc shape_conv_list(struct shape_conv *c, const struct shape *s, c
     return LT_OK;
 }
 
-/* Makes in hold the string v holds (a timestamp in canonical form), keeping its key; frees v. */
+/* Makes in hold the string v holds, keeping its key; frees v. */
 static void shape_take_string(cJSON *in, cJSON *v)
 {
-    if (cJSON_IsString(in)) {
+    if (shape_json_is(in, cJSON_String)) {
         cJSON_free(in->valuestring);
     }
     in->valuestring = v->valuestring;
@@ -451,15 +530,55 @@ static void shape_take_string(cJSON *in, cJSON *v)
     cJSON_Delete(v);
 }
 
-/* Epoch seconds (as the AWS CLI prints with --cli-timestamp-format none for some services). */
-static enum lt_rc shape_conv_epoch(struct shape_conv *c, double v, cJSON **out)
+/* A string not borrowed from elsewhere, len bytes long or longer: its memory has room for len. */
+static bool shape_string_has_room(const cJSON *in, size_t len)
 {
+    return shape_json_is(in, cJSON_String) && !(in->type & cJSON_IsReference) &&
+           strlen(in->valuestring) >= len;
+}
+
+/*
+ * Makes in hold the timestamp in c->stamp, keeping its key. The AWS CLI's
+ * "2021-10-12T06:27:52+00:00" is longer than the canonical form, which is
+ * then written over it: no memory is allocated or freed.
+ */
+static enum lt_rc shape_conv_put_stamp(struct shape_conv *c, cJSON *in)
+{
+    const char *text = buf_str(&c->stamp);
+    if (shape_string_has_room(in, c->stamp.len)) {
+        memcpy(in->valuestring, text, c->stamp.len + 1);
+        return LT_OK;
+    }
+    cJSON *v = NULL;
+    LT_TRY(shape_made(cJSON_CreateString(text), &v, c->err));
+    shape_take_string(in, v);
+    return LT_OK;
+}
+
+/* Epoch seconds (as the AWS CLI prints with --cli-timestamp-format none for some services). */
+static enum lt_rc shape_conv_epoch(struct shape_conv *c, cJSON *in)
+{
+    double v = in->valuedouble;
     if (!isfinite(v) || v < 0 || v >= (double)SHAPE_TIME_MAX + 1) {
         return shape_conv_fail(c, LT_E_INPUT, "timestamp outside the years 1970-9999");
     }
     /* Truncate to milliseconds like the text forms; the epsilon absorbs binary rounding. */
     int64_t total = (int64_t)floor(v * 1000.0 + 1e-3);
-    return shape_make_timestamp(total / 1000, (int)(total % 1000), out, c->err);
+    LT_TRY(shape_format_timestamp(&c->stamp, total / 1000, (int)(total % 1000), c->err));
+    return shape_conv_put_stamp(c, in);
+}
+
+/* A timestamp in one of the text forms clock_parse_iso8601 reads, rewritten in canonical form. */
+static enum lt_rc shape_conv_timestamp_text(struct shape_conv *c, cJSON *in, size_t len)
+{
+    const char *s = in->valuestring;
+    int64_t seconds;
+    int millis;
+    if (!clock_parse_iso8601(s, &seconds, &millis)) {
+        return shape_bad_value(c->err, "timestamp", s, len);
+    }
+    LT_TRY(shape_format_timestamp(&c->stamp, seconds, millis, c->err));
+    return shape_conv_put_stamp(c, in);
 }
 
 /*
@@ -472,11 +591,7 @@ static enum lt_rc shape_conv_text(struct shape_conv *c, enum shape_type type, cJ
     size_t len = strlen(s);
     enum lt_rc rc = shape_check_text(s, len, true, c->err);
     if (rc == LT_OK && type == SHAPE_TIMESTAMP) {
-        cJSON *v = NULL;
-        rc = shape_timestamp_from_text(s, len, &v, c->err);
-        if (rc == LT_OK) {
-            shape_take_string(in, v);
-        }
+        rc = shape_conv_timestamp_text(c, in, len);
     }
     if (rc != LT_OK) {
         lt_error_prefix(c->err, "%s", shape_conv_path(c));
@@ -486,7 +601,7 @@ static enum lt_rc shape_conv_text(struct shape_conv *c, enum shape_type type, cJ
 
 static enum lt_rc shape_conv_number(struct shape_conv *c, enum shape_type type, const cJSON *in)
 {
-    if (!cJSON_IsNumber(in)) {
+    if (!shape_json_is(in, cJSON_Number)) {
         return shape_conv_fail(c, LT_E_INPUT,
                                type == SHAPE_DOUBLE ? "expected a number" : "expected an integer");
     }
@@ -509,24 +624,21 @@ static enum lt_rc shape_conv_scalar(struct shape_conv *c, enum shape_type type, 
     switch (type) {
     case SHAPE_STRING:
     case SHAPE_BLOB:
-        if (!cJSON_IsString(in)) {
+        if (!shape_json_is(in, cJSON_String)) {
             return shape_conv_fail(c, LT_E_INPUT, "expected a string");
         }
         return shape_conv_text(c, type, in);
     case SHAPE_BOOLEAN:
-        if (!cJSON_IsBool(in)) {
+        if (!shape_json_is_bool(in)) {
             return shape_conv_fail(c, LT_E_INPUT, "expected a boolean");
         }
         return LT_OK;
     case SHAPE_TIMESTAMP:
-        if (cJSON_IsString(in)) {
+        if (shape_json_is(in, cJSON_String)) {
             return shape_conv_text(c, type, in);
         }
-        if (cJSON_IsNumber(in)) {
-            cJSON *v = NULL;
-            LT_TRY(shape_conv_epoch(c, in->valuedouble, &v));
-            shape_take_string(in, v);
-            return LT_OK;
+        if (shape_json_is(in, cJSON_Number)) {
+            return shape_conv_epoch(c, in);
         }
         return shape_conv_fail(c, LT_E_INPUT, "expected a timestamp (string or number)");
     default:
@@ -563,8 +675,11 @@ enum lt_rc shape_normalize_json(const struct shape_model *m, uint16_t shape, cJS
     c.nsteps = 0;
     buf_init(&c.path, BUF_MAX_SMALL);
     c.err = err;
+    buf_init(&c.stamp, 64);
+    memset(c.memo, 0, sizeof(c.memo));
     enum lt_rc rc = shape_conv_value(&c, shape, doc, 0);
     buf_release(&c.path);
+    buf_release(&c.stamp);
     return rc;
 }
 

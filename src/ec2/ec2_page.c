@@ -278,12 +278,13 @@ static enum lt_rc ec2_page_check_field(const cJSON *item, const char *list, size
     if (!v) {
         return lt_fail(err, LT_E_INPUT, "%s[%zu]: missing '%s'", list, i, req->key);
     }
+    /* v is checked where it was found: a second lookup by name would walk the keys again. */
     if (!req->version_number) {
-        const char *s = json_get_string(item, req->key);
+        const char *s = json_string(v);
         return s && *s ? LT_OK : lt_fail(err, LT_E_INPUT, "%s[%zu]: empty '%s'", list, i, req->key);
     }
     int64_t n = 0;
-    if (!json_get_int64(item, req->key, &n) || n < 1) {
+    if (!json_int64(v, &n) || n < 1) {
         return lt_fail(err, LT_E_INPUT, "%s[%zu]: '%s' must be at least 1, got %.17g", list, i,
                        req->key, cJSON_IsNumber(v) ? v->valuedouble : 0.0);
     }

@@ -367,6 +367,21 @@ static void test_json_timestamps(void)
         buf_release(&in);
         buf_release(&want);
     }
+    /*
+     * Several in one document, one buffer formatting them all: text as long
+     * as the canonical form or longer is overwritten, shorter text and
+     * numbers get a new string.
+     */
+    expect_conv(TEMPLATES,
+                "{\"LaunchTemplates\":[{\"CreateTime\":\"2021-10-12T06:27:52.123456789Z\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52Z\"},{\"CreateTime\":1634020072.5},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52+00:00\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52.001Z\"}]}",
+                "{\"LaunchTemplates\":[{\"CreateTime\":\"2021-10-12T06:27:52.123Z\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52.000Z\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52.500Z\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52.000Z\"},"
+                "{\"CreateTime\":\"2021-10-12T06:27:52.001Z\"}]}");
     expect_conv_fail(TEMPLATES, "{\"LaunchTemplates\":[{},{\"CreateTime\":\"2021-10-12\"}]}",
                      LT_E_INPUT, "LaunchTemplates[1].CreateTime: invalid timestamp '2021-10-12'");
     expect_conv_fail(TEMPLATES, "{\"LaunchTemplates\":[{\"CreateTime\":\"yesterday\"}]}",
@@ -445,6 +460,113 @@ static void test_json_unknown_and_errors(void)
         "\\\\u0000\"}]}");
 }
 
+/*
+ * Objects of one structure are looked up through what the keys of the
+ * objects before them were found to be: every order of keys must still give
+ * the members a plain lookup gives.
+ */
+static void test_json_key_order(void)
+{
+    /* The same order again and again, then orders that change between objects. */
+    expect_conv(
+        TEMPLATES,
+        "{\"LaunchTemplates\":["
+        "{\"LaunchTemplateId\":\"a\",\"LaunchTemplateName\":\"n\",\"DefaultVersionNumber\":1},"
+        "{\"LaunchTemplateId\":\"b\",\"LaunchTemplateName\":\"n\",\"DefaultVersionNumber\":2},"
+        "{\"DefaultVersionNumber\":3,\"LaunchTemplateId\":\"c\",\"LaunchTemplateName\":\"n\"},"
+        "{\"LaunchTemplateName\":\"n\",\"DefaultVersionNumber\":4,\"LaunchTemplateId\":\"d\"},"
+        "{\"LaunchTemplateId\":\"e\",\"DefaultVersionNumber\":5},"
+        "{\"LaunchTemplateName\":\"n\"}]}",
+        "{\"LaunchTemplates\":["
+        "{\"DefaultVersionNumber\":1,\"LaunchTemplateId\":\"a\",\"LaunchTemplateName\":\"n\"},"
+        "{\"DefaultVersionNumber\":2,\"LaunchTemplateId\":\"b\",\"LaunchTemplateName\":\"n\"},"
+        "{\"DefaultVersionNumber\":3,\"LaunchTemplateId\":\"c\",\"LaunchTemplateName\":\"n\"},"
+        "{\"DefaultVersionNumber\":4,\"LaunchTemplateId\":\"d\",\"LaunchTemplateName\":\"n\"},"
+        "{\"DefaultVersionNumber\":5,\"LaunchTemplateId\":\"e\"},"
+        "{\"LaunchTemplateName\":\"n\"}]}");
+    /*
+     * Unknown keys where a known one came before, among them names a byte
+     * shorter or longer than the member expected there, or in another case.
+     */
+    expect_conv(TEMPLATES,
+                "{\"LaunchTemplates\":["
+                "{\"LaunchTemplateId\":\"a\",\"LaunchTemplateName\":\"n\",\"CreatedBy\":\"x\"},"
+                "{\"LaunchTemplateId\":\"b\",\"LaunchTemplateNam\":\"n\",\"CreatedBy\":\"x\"},"
+                "{\"LaunchTemplateId\":\"c\",\"LaunchTemplateNameX\":\"n\",\"CreatedBy\":\"x\"},"
+                "{\"LaunchTemplateId\":\"d\",\"launchTemplateName\":\"n\",\"CreatedBy\":\"x\"},"
+                "{\"LaunchTemplateId\":\"e\",\"\":\"n\",\"LaunchTemplateName\":\"n\"},"
+                "{\"Unknown\":1,\"LaunchTemplateId\":\"f\",\"LaunchTemplateName\":\"n\"}]}",
+                "{\"LaunchTemplates\":["
+                "{\"CreatedBy\":\"x\",\"LaunchTemplateId\":\"a\",\"LaunchTemplateName\":\"n\"},"
+                "{\"CreatedBy\":\"x\",\"LaunchTemplateId\":\"b\"},"
+                "{\"CreatedBy\":\"x\",\"LaunchTemplateId\":\"c\"},"
+                "{\"CreatedBy\":\"x\",\"LaunchTemplateId\":\"d\"},"
+                "{\"LaunchTemplateId\":\"e\",\"LaunchTemplateName\":\"n\"},"
+                "{\"LaunchTemplateId\":\"f\",\"LaunchTemplateName\":\"n\"}]}");
+    /* Duplicate keys are still refused, whether the key was expected there or not. */
+    expect_conv_fail(TEMPLATES,
+                     "{\"LaunchTemplates\":["
+                     "{\"LaunchTemplateId\":\"a\",\"LaunchTemplateName\":\"n\"},"
+                     "{\"LaunchTemplateId\":\"b\",\"LaunchTemplateId\":\"c\"}]}",
+                     LT_E_INPUT, "LaunchTemplates[1]: duplicate key 'LaunchTemplateId'");
+    expect_conv_fail(TEMPLATES,
+                     "{\"LaunchTemplates\":["
+                     "{\"LaunchTemplateId\":\"a\",\"LaunchTemplateName\":\"n\"},"
+                     "{\"LaunchTemplateName\":\"n\",\"LaunchTemplateId\":\"b\","
+                     "\"LaunchTemplateName\":\"n\"}]}",
+                     LT_E_INPUT, "LaunchTemplates[1]: duplicate key 'LaunchTemplateName'");
+    expect_conv_fail(TEMPLATES,
+                     "{\"LaunchTemplates\":["
+                     "{\"LaunchTemplateId\":\"a\",\"Foo\":1,\"LaunchTemplateName\":\"n\"},"
+                     "{\"LaunchTemplateId\":\"b\",\"Foo\":1,\"Foo\":2}]}",
+                     LT_E_INPUT, "LaunchTemplates[1]: duplicate key 'Foo'");
+}
+
+/*
+ * Two structures with a member of the same name but of different types, one
+ * inside the other: what was found for one must not be taken for the other.
+ */
+static const struct shape_member twin_outer_members[] = {
+    {.name = "A", .xml_name = "a", .shape = 1},
+    {.name = "B", .xml_name = "b", .shape = 2},
+};
+static const uint16_t twin_outer_by_name[] = {0, 1};
+static const struct shape_member twin_inner_members[] = {
+    {.name = "A", .xml_name = "a", .shape = 4},
+};
+static const uint16_t twin_inner_by_name[] = {0};
+static const struct shape twin_shapes[] = {
+    {.name = "Outer",
+     .type = SHAPE_STRUCTURE,
+     .members = twin_outer_members,
+     .nmembers = 2,
+     .by_name = twin_outer_by_name},
+    {.name = "OuterA", .type = SHAPE_STRING},
+    {.name = "Inner",
+     .type = SHAPE_STRUCTURE,
+     .members = twin_inner_members,
+     .nmembers = 1,
+     .by_name = twin_inner_by_name},
+    {.name = "Outers", .type = SHAPE_LIST, .item_xml_name = "item", .item_shape = 0},
+    {.name = "InnerA", .type = SHAPE_INTEGER},
+};
+static const struct shape_model twin_model = {"test", "0", "test", twin_shapes, 5, NULL, 0};
+
+static void test_json_same_name_in_two_structures(void)
+{
+    struct buf out = BUF_INIT(BUF_MAX_SMALL);
+    const char *json = "[{\"A\":\"x\",\"B\":{\"A\":1}},{\"A\":\"y\",\"B\":{\"A\":2}},"
+                       "{\"B\":{\"A\":3},\"A\":\"z\"}]";
+    EXPECT_OK(convert(&twin_model, "Outers", json, &out));
+    EXPECT_STR(buf_str(&out), "[{\"A\":\"x\",\"B\":{\"A\":1}},{\"A\":\"y\",\"B\":{\"A\":2}},"
+                              "{\"A\":\"z\",\"B\":{\"A\":3}}]");
+    EXPECT_INT(convert(&twin_model, "Outers",
+                       "[{\"A\":\"x\",\"B\":{\"A\":1}},{\"B\":{\"A\":\"x\"}}]", &out),
+               LT_E_INPUT);
+    EXPECT_STR(buf_str(&out), "[1].B.A: expected an integer");
+    buf_release(&out);
+}
+
 /* A recursive model (a list of itself) to reach the depth limit. */
 static const struct shape deep_shapes[] = {
     {.name = "Deep", .type = SHAPE_LIST, .item_xml_name = "item", .item_shape = 0},
@@ -490,5 +612,7 @@ int main(void)
     test_json_timestamps();
     test_json_unknown_and_errors();
     test_json_depth();
+    test_json_key_order();
+    test_json_same_name_in_two_structures();
     return tap_done();
 }
