@@ -120,27 +120,52 @@ enum lt_rc cypher_out_value_literal(struct buf *b, enum schema_type type,
     return LT_E_INTERNAL;
 }
 
-enum lt_rc cypher_out_node_literal(struct buf *b, const struct schema_node *n,
-                                   const struct model_value *values)
+/* Each property's map key, checked once for all the rows of a table. */
+static struct esc_cypher_key *node_keys_new(const struct schema_node *n)
+{
+    struct esc_cypher_key *keys = mem_calloc(n->nprops ? n->nprops : 1, sizeof(*keys));
+    for (size_t i = 0; i < n->nprops; i++) {
+        esc_cypher_key_init(&keys[i], n->props[i].name);
+    }
+    return keys;
+}
+
+/* {name: value, ...} with keys from node_keys_new. */
+static enum lt_rc node_row(struct buf *b, const struct schema_node *n,
+                           const struct esc_cypher_key *keys, const struct model_value *values)
 {
     bool first = true;
     for (size_t i = 0; i < n->nprops; i++) {
         if (!values[i].present) {
             continue;
         }
-        LT_TRY(esc_cypher_map_key(b, first, n->props[i].name));
-        LT_TRY(cypher_out_value_literal(b, n->props[i].type, &values[i]));
+        if (n->props[i].type == SCHEMA_STRING) { /* most values: key and value at once */
+            LT_TRY(esc_cypher_map_string(b, first, &keys[i], values[i].str, values[i].len));
+        } else {
+            LT_TRY(esc_cypher_map_prepared_key(b, first, &keys[i]));
+            LT_TRY(cypher_out_value_literal(b, n->props[i].type, &values[i]));
+        }
         first = false;
     }
-    return first ? buf_adds(b, "{}") : esc_cypher_map_end(b);
+    return first ? buf_add(b, "{}", 2) : esc_cypher_map_end(b);
+}
+
+enum lt_rc cypher_out_node_literal(struct buf *b, const struct schema_node *n,
+                                   const struct model_value *values)
+{
+    struct esc_cypher_key *keys = node_keys_new(n);
+    enum lt_rc rc = node_row(b, n, keys, values);
+    mem_free(keys);
+    return rc;
 }
 
 enum lt_rc cypher_out_rel_literal(struct buf *b, const char *from, const char *to)
 {
-    LT_TRY(esc_cypher_map_key(b, true, "from"));
-    LT_TRY(esc_cypher_string(b, from, strlen(from)));
-    LT_TRY(esc_cypher_map_key(b, false, "to"));
-    LT_TRY(esc_cypher_string(b, to, strlen(to)));
+    struct esc_cypher_key k_from, k_to;
+    esc_cypher_key_init(&k_from, "from");
+    esc_cypher_key_init(&k_to, "to");
+    LT_TRY(esc_cypher_map_string(b, true, &k_from, from, strlen(from)));
+    LT_TRY(esc_cypher_map_string(b, false, &k_to, to, strlen(to)));
     return esc_cypher_map_end(b);
 }
 
@@ -156,17 +181,18 @@ enum lt_rc cypher_out_tombstone_literal(struct buf *b, const char *id, const cha
     return esc_cypher_map_end(b);
 }
 
-/* "[\n  {row},\n  {row}\n]" for rows [first, end). */
+/* "[\n  {row},\n  {row}\n]" for rows [first, end); "[\n]" for none. */
 static enum lt_rc literal_rows(struct buf *b, const struct cypher_out_rows *src, size_t first,
                                size_t end, struct lt_error *err)
 {
-    LT_TRY(buf_adds(b, "[\n"));
+    LT_TRY(buf_add(b, "[\n  ", first < end ? 4 : 2));
     for (size_t i = first; i < end; i++) {
-        LT_TRY(buf_adds(b, "  "));
+        if (i > first) {
+            LT_TRY(buf_add(b, ",\n  ", 4)); /* ends the previous row, starts this one */
+        }
         LT_TRY(src->literal(b, src->table, i, err));
-        LT_TRY(buf_adds(b, i + 1 < end ? ",\n" : "\n"));
     }
-    return buf_addc(b, ']');
+    return first < end ? buf_add(b, "\n]", 2) : buf_addc(b, ']');
 }
 
 /*
@@ -292,7 +318,8 @@ enum lt_rc cypher_out_scoped(struct cypher_out_sink *s, const struct tmpl *t,
 /* One table of the model, its rows read back through a model_reader. */
 struct model_table {
     struct model_reader *reader;
-    int kind; /* enum schema_node_kind or schema_rel_kind */
+    int kind;                    /* enum schema_node_kind or schema_rel_kind */
+    struct esc_cypher_key *keys; /* node tables: node_keys_new */
 };
 
 static enum lt_rc node_literal(struct buf *b, const void *table, size_t i, struct lt_error *err)
@@ -300,7 +327,7 @@ static enum lt_rc node_literal(struct buf *b, const void *table, size_t i, struc
     const struct model_table *t = table;
     const struct model_value *values;
     LT_TRY(model_read_node(t->reader, (enum schema_node_kind)t->kind, i, &values, err));
-    return cypher_out_node_literal(b, &schema_nodes[t->kind], values);
+    return node_row(b, &schema_nodes[t->kind], t->keys, values);
 }
 
 static enum lt_rc rel_literal(struct buf *b, const void *table, size_t i, struct lt_error *err)
@@ -359,12 +386,14 @@ static enum lt_rc write_tables(struct cypher_out_sink *s, const struct cypher_ou
                                const struct model *m, struct model_reader *r, struct lt_error *err)
 {
     for (int k = 0; k < SCHEMA_NODE_COUNT; k++) {
-        struct model_table table = {r, k};
+        struct model_table table = {r, k, node_keys_new(&schema_nodes[k])};
         struct cypher_out_rows src = {node_literal, &table, m->nnodes[k]};
-        LT_TRY(cypher_out_table(s, &t->nodes[k], &src, err));
+        enum lt_rc rc = cypher_out_table(s, &t->nodes[k], &src, err);
+        mem_free(table.keys);
+        LT_TRY(rc);
     }
     for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
-        struct model_table table = {r, k};
+        struct model_table table = {r, k, NULL};
         struct cypher_out_rows src = {rel_literal, &table, m->nrels[k]};
         LT_TRY(cypher_out_table(s, &t->rels[k], &src, err));
     }

@@ -3,9 +3,10 @@
  *
  * A string is checked as it is escaped, in one pass; a rejected value is
  * taken back out, so it leaves the output untouched. Runs of characters that
- * need no escape are copied in one piece. The readers at the end decode with the same tables
- * (esc_cypher_needs_escape, esc_cypher_short_escape), so writer and reader
- * cannot drift apart.
+ * need no escape are found 16 bytes at a time and copied in one piece; a
+ * value that is one such run (most are) is appended at once. The readers at
+ * the end decode with the same tables (esc_cypher_needs_escape,
+ * esc_cypher_short_escape), so writer and reader cannot drift apart.
  */
 #include "write/esc_cypher.h"
 
@@ -13,6 +14,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "base/utf8.h"
 
@@ -67,63 +71,117 @@ static enum lt_rc esc_cypher_add_escape(struct buf *out, uint32_t cp)
     return esc_cypher_add_u16(out, cp);
 }
 
-/* ASCII bytes that need an escape: controls, the quote, the backslash and DEL. */
-static bool esc_cypher_ascii_needs_escape(unsigned char c)
+/*
+ * Bytes the scan stops at: ASCII that needs an escape (controls, the quote,
+ * the backslash, DEL) and every non-ASCII byte, whose character is then
+ * decoded (checked, and escaped when it is U+0085, U+2028 or U+2029).
+ */
+static bool esc_cypher_needs_look(unsigned char c)
 {
-    return c < 0x20 || c == '\'' || c == '\\' || c == 0x7F;
+    return c < 0x20 || c == '\'' || c == '\\' || c >= 0x7F;
 }
 
 #define ESC_CYPHER_ONES 0x0101010101010101ULL
 #define ESC_CYPHER_HIGHS 0x8080808080808080ULL
 
-/* Word-at-a-time test (Hacker's Delight): the high bit of every zero byte of w. */
-static uint64_t esc_cypher_zero_bytes(uint64_t w)
+/*
+ * Nonzero when one of the 8 bytes in w needs a look (esc_cypher_needs_look).
+ * For a byte b below 0x80 none of the sums carries into the next byte, and
+ * the high bit of b + 0x60 says b >= 0x20, of b + 0x01 that b is DEL, of
+ * (b ^ q) + 0x7F that b is not q. A byte of 0x80 or more is caught by w
+ * itself; what the sums then do above it does not matter, only whether any
+ * bit is set.
+ */
+static uint64_t esc_cypher_look8(uint64_t w)
 {
-    return (w - ESC_CYPHER_ONES) & ~w & ESC_CYPHER_HIGHS;
+    uint64_t keep = (w + ESC_CYPHER_ONES * 0x60) &
+                    ((w ^ (ESC_CYPHER_ONES * '\'')) + ESC_CYPHER_ONES * 0x7F) &
+                    ((w ^ (ESC_CYPHER_ONES * '\\')) + ESC_CYPHER_ONES * 0x7F);
+    return (w | (w + ESC_CYPHER_ONES) | ~keep) & ESC_CYPHER_HIGHS;
 }
 
+#ifdef __SSE2__
 /*
- * True when none of the 8 bytes at s needs a look: all ASCII (high bit
- * clear), none below 0x20, none the quote, the backslash or DEL. With the
- * high bits clear, (w - 0x20 per byte) & ~w sets a byte's high bit exactly
- * when that byte is below 0x20. Most text is such runs.
+ * Nonzero when one of the 16 bytes at s needs a look. SSE2 compares bytes
+ * as signed, so "below 0x20" also catches 0x80 and above. (SSE2 is part of
+ * every x86-64; elsewhere the portable version below does the same.)
  */
-static bool esc_cypher_plain8(const char *s)
+static int esc_cypher_look16(const char *s)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i look = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                                             _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))),
+                                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+    return _mm_movemask_epi8(look);
+}
+#else
+/* Nonzero when one of the 16 bytes at s needs a look: two words tested as one. */
+static uint64_t esc_cypher_look16(const char *s)
+{
+    uint64_t w[2];
+    memcpy(w, s, sizeof(w));
+    return esc_cypher_look8(w[0]) | esc_cypher_look8(w[1]);
+}
+#endif
+
+static uint64_t esc_cypher_word(const char *s)
 {
     uint64_t w;
     memcpy(&w, s, sizeof(w));
-    if (w & ESC_CYPHER_HIGHS) {
-        return false;
-    }
-    uint64_t special = ((w - ESC_CYPHER_ONES * 0x20) & ~w & ESC_CYPHER_HIGHS) |
-                       esc_cypher_zero_bytes(w ^ (ESC_CYPHER_ONES * '\'')) |
-                       esc_cypher_zero_bytes(w ^ (ESC_CYPHER_ONES * '\\')) |
-                       esc_cypher_zero_bytes(w ^ (ESC_CYPHER_ONES * 0x7F));
-    return special == 0;
+    return w;
 }
 
-enum lt_rc esc_cypher_string(struct buf *out, const char *s, size_t n)
+/*
+ * The length of the run at the start of s that needs no look: 32 bytes at a
+ * time, then 16, then 8, then the last word, then byte by byte up to the
+ * byte that stopped it. Most values are such a run from end to end.
+ */
+static size_t esc_cypher_plain_span(const char *s, size_t n)
 {
-    if (n == 0) {
-        return buf_adds(out, "''");
+    size_t i = 0;
+    while (n - i >= 32 && !(esc_cypher_look16(s + i) | esc_cypher_look16(s + i + 16))) {
+        i += 32;
     }
-    if (s == NULL) {
-        return LT_E_INPUT;
+    while (n - i >= 16 && !esc_cypher_look16(s + i)) {
+        i += 16;
     }
+    while (n - i >= 8 && !esc_cypher_look8(esc_cypher_word(s + i))) {
+        i += 8;
+    }
+    /* Fewer than 8 bytes left: the value's last word, read again over bytes already seen. */
+    if (n - i < 8 && n >= 8 && !esc_cypher_look8(esc_cypher_word(s + n - 8))) {
+        return n;
+    }
+    while (i < n && !esc_cypher_needs_look((unsigned char)s[i])) {
+        i++;
+    }
+    return i;
+}
+
+/* 'value' for a value that needs nothing: one append. */
+static enum lt_rc esc_cypher_add_quoted(struct buf *out, const char *s, size_t n)
+{
+    char *at;
+    LT_TRY(buf_extend(out, n + 2, &at));
+    at[0] = '\'';
+    memcpy(at + 1, s, n);
+    at[n + 1] = '\'';
+    return LT_OK;
+}
+
+/*
+ * The literal of a value whose first byte needing a look is s[i]. Appends
+ * happen where they always did (the opening quote, then each run with the
+ * escape after it, then the last run and the closing quote), so a value
+ * refused late or one that reaches buf's limit ends exactly as before.
+ */
+static enum lt_rc esc_cypher_add_escaped(struct buf *out, const char *s, size_t n, size_t i)
+{
     size_t start = out->len;
     LT_TRY(buf_addc(out, '\''));
     size_t run = 0; /* start of the pending run of bytes copied as they are */
-    size_t i = 0;
     while (i < n) {
-        if (n - i >= 8 && esc_cypher_plain8(s + i)) {
-            i += 8; /* the common case: eight bytes copied as they are */
-            continue;
-        }
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80 && !esc_cypher_ascii_needs_escape(c)) {
-            i++;
-            continue;
-        }
         uint32_t cp = 0;
         size_t k = utf8_decode(s + i, n - i, &cp);
         if (k == 0 || cp == 0) { /* not UTF-8, or a NUL: refused */
@@ -136,9 +194,22 @@ enum lt_rc esc_cypher_string(struct buf *out, const char *s, size_t n)
             run = i + k;
         }
         i += k;
+        i += esc_cypher_plain_span(s + i, n - i);
     }
     LT_TRY(buf_add(out, s + run, n - run));
     return buf_addc(out, '\'');
+}
+
+enum lt_rc esc_cypher_string(struct buf *out, const char *s, size_t n)
+{
+    if (n == 0) {
+        return buf_add(out, "''", 2);
+    }
+    if (s == NULL) {
+        return LT_E_INPUT;
+    }
+    size_t plain = esc_cypher_plain_span(s, n);
+    return plain == n ? esc_cypher_add_quoted(out, s, n) : esc_cypher_add_escaped(out, s, n, plain);
 }
 
 enum lt_rc esc_cypher_int(struct buf *out, int64_t v)
@@ -151,7 +222,7 @@ enum lt_rc esc_cypher_int(struct buf *out, int64_t v)
 
 enum lt_rc esc_cypher_bool(struct buf *out, bool v)
 {
-    return buf_adds(out, v ? "true" : "false");
+    return v ? buf_add(out, "true", 4) : buf_add(out, "false", 5);
 }
 
 static bool esc_cypher_is_name_start(char c)
@@ -198,20 +269,63 @@ enum lt_rc esc_cypher_string_list(struct buf *out, const char *const *items, siz
     return rc == LT_OK ? buf_addc(out, ']') : rc;
 }
 
+void esc_cypher_key_init(struct esc_cypher_key *k, const char *name)
+{
+    *k = (struct esc_cypher_key){name, esc_cypher_plain_name_len(name)};
+}
+
+/* The length of "{name: " or ", name: ". */
+static size_t esc_cypher_key_size(bool first, const struct esc_cypher_key *k)
+{
+    return (first ? 1 : 2) + k->len + 2;
+}
+
+/* Writes "{name: " or ", name: " at at (esc_cypher_key_size bytes). */
+static void esc_cypher_put_key(char *at, bool first, const struct esc_cypher_key *k)
+{
+    size_t open = first ? 1 : 2;
+    memcpy(at, first ? "{" : ", ", open);
+    memcpy(at + open, k->name, k->len);
+    memcpy(at + open + k->len, ": ", 2);
+}
+
+enum lt_rc esc_cypher_map_prepared_key(struct buf *out, bool first, const struct esc_cypher_key *k)
+{
+    if (k->len == 0) {
+        return LT_E_INTERNAL; /* not a plain name */
+    }
+    char *at;
+    LT_TRY(buf_extend(out, esc_cypher_key_size(first, k), &at));
+    esc_cypher_put_key(at, first, k);
+    return LT_OK;
+}
+
+enum lt_rc esc_cypher_map_string(struct buf *out, bool first, const struct esc_cypher_key *k,
+                                 const char *s, size_t n)
+{
+    size_t plain = s ? esc_cypher_plain_span(s, n) : 0;
+    if (k->len == 0 || plain < n) {
+        LT_TRY(esc_cypher_map_prepared_key(out, first, k));
+        return s ? esc_cypher_add_escaped(out, s, n, plain) : LT_E_INPUT;
+    }
+    /* The common case: key and value need nothing, so both go in one append. */
+    size_t key = esc_cypher_key_size(first, k);
+    char *at;
+    LT_TRY(buf_extend(out, key + n + 2, &at));
+    esc_cypher_put_key(at, first, k);
+    at[key] = '\'';
+    if (n) {
+        memcpy(at + key + 1, s, n);
+    }
+    at[key + n + 1] = '\'';
+    return LT_OK;
+}
+
 enum lt_rc esc_cypher_map_key(struct buf *out, bool first, const char *name)
 {
-    size_t n = esc_cypher_plain_name_len(name);
-    if (n == 0) {
-        return LT_E_INTERNAL;
-    }
-    /* "{name: " or ", name: ", in one piece: written for every property of every row. */
-    size_t open = first ? 1 : 2;
-    char *at;
-    LT_TRY(buf_extend(out, open + n + 2, &at));
-    memcpy(at, first ? "{" : ", ", open);
-    memcpy(at + open, name, n);
-    memcpy(at + open + n, ": ", 2);
-    return LT_OK;
+    struct esc_cypher_key k;
+    esc_cypher_key_init(&k, name);
+    return esc_cypher_map_prepared_key(out, first, &k);
 }
 
 enum lt_rc esc_cypher_map_end(struct buf *out)

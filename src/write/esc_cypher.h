@@ -49,6 +49,27 @@ LT_MUST_CHECK enum lt_rc esc_cypher_string_list(struct buf *out, const char *con
  * LT_E_INTERNAL, nothing appended); map_end appends "}".
  */
 LT_MUST_CHECK enum lt_rc esc_cypher_map_key(struct buf *out, bool first, const char *name);
+/*
+ * A map key checked once (esc_cypher_key_init), for keys written on every
+ * row: esc_cypher_map_prepared_key(out, first, k) appends exactly what
+ * esc_cypher_map_key(out, first, k->name) does, with the same
+ * LT_E_INTERNAL when the name is not plain, without checking it again.
+ */
+struct esc_cypher_key {
+    const char *name; /* borrowed */
+    size_t len;       /* 0 when name is not a plain name */
+};
+void esc_cypher_key_init(struct esc_cypher_key *k, const char *name);
+LT_MUST_CHECK enum lt_rc esc_cypher_map_prepared_key(struct buf *out, bool first,
+                                                     const struct esc_cypher_key *k);
+/*
+ * The key, then s (n bytes) as a string literal: exactly what
+ * esc_cypher_map_prepared_key then esc_cypher_string append and return,
+ * in one append when the value needs no escape.
+ */
+LT_MUST_CHECK enum lt_rc esc_cypher_map_string(struct buf *out, bool first,
+                                               const struct esc_cypher_key *k, const char *s,
+                                               size_t n);
 LT_MUST_CHECK enum lt_rc esc_cypher_map_end(struct buf *out);
 
 /*

@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "base/utf8.h"
 #include "tap.h"
 #include "testfs.h"
 #include "write/esc_cypher.h"
@@ -544,6 +545,388 @@ static void test_round_trip_property(void)
     EXPECT_INT(failures, 0);
 }
 
+/*
+ * ---- Differential test against the escaper as it was (main at 4a8455c) ----
+ *
+ * The byte-by-byte escaper and map key writer the word-at-a-time ones
+ * replaced, copied as they were (renamed ref_*). The new ones must append
+ * the same bytes, return the same code and leave the buffer in the same
+ * state (kept, truncated back, or released at buf's limit) for every input.
+ */
+static bool ref_needs_escape(uint32_t cp)
+{
+    return cp < 0x20 || cp == '\'' || cp == '\\' || cp == 0x7F || cp == 0x85 || cp == 0x2028 ||
+           cp == 0x2029;
+}
+
+/* The two-character escape for cp, or NULL when it has none. */
+static const char *ref_short_escape(uint32_t cp)
+{
+    switch (cp) {
+    case '\t':
+        return "\\t";
+    case '\b':
+        return "\\b";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\f':
+        return "\\f";
+    case '\'':
+        return "\\'";
+    case '\\':
+        return "\\\\";
+    default:
+        return NULL;
+    }
+}
+
+/* Appends \uXXXX (upper-case hex) for a code point below U+10000. */
+static enum lt_rc ref_add_u16(struct buf *out, uint32_t cp)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char e[6] = {
+        '\\',         'u', hex[(cp >> 12) & 0xF], hex[(cp >> 8) & 0xF], hex[(cp >> 4) & 0xF],
+        hex[cp & 0xF]};
+    return buf_add(out, e, sizeof(e));
+}
+
+static enum lt_rc ref_add_escape(struct buf *out, uint32_t cp)
+{
+    const char *e = ref_short_escape(cp);
+    if (e) {
+        return buf_add(out, e, 2);
+    }
+    return ref_add_u16(out, cp);
+}
+
+/* ASCII bytes that need an escape: controls, the quote, the backslash and DEL. */
+static bool ref_ascii_needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '\'' || c == '\\' || c == 0x7F;
+}
+
+#define REF_ONES 0x0101010101010101ULL
+#define REF_HIGHS 0x8080808080808080ULL
+
+/* Word-at-a-time test (Hacker's Delight): the high bit of every zero byte of w. */
+static uint64_t ref_zero_bytes(uint64_t w)
+{
+    return (w - REF_ONES) & ~w & REF_HIGHS;
+}
+
+/*
+ * True when none of the 8 bytes at s needs a look: all ASCII (high bit
+ * clear), none below 0x20, none the quote, the backslash or DEL. With the
+ * high bits clear, (w - 0x20 per byte) & ~w sets a byte's high bit exactly
+ * when that byte is below 0x20. Most text is such runs.
+ */
+static bool ref_plain8(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, sizeof(w));
+    if (w & REF_HIGHS) {
+        return false;
+    }
+    uint64_t special =
+        ((w - REF_ONES * 0x20) & ~w & REF_HIGHS) | ref_zero_bytes(w ^ (REF_ONES * '\'')) |
+        ref_zero_bytes(w ^ (REF_ONES * '\\')) | ref_zero_bytes(w ^ (REF_ONES * 0x7F));
+    return special == 0;
+}
+
+static enum lt_rc ref_string(struct buf *out, const char *s, size_t n)
+{
+    if (n == 0) {
+        return buf_adds(out, "''");
+    }
+    if (s == NULL) {
+        return LT_E_INPUT;
+    }
+    size_t start = out->len;
+    LT_TRY(buf_addc(out, '\''));
+    size_t run = 0; /* start of the pending run of bytes copied as they are */
+    size_t i = 0;
+    while (i < n) {
+        if (n - i >= 8 && ref_plain8(s + i)) {
+            i += 8; /* the common case: eight bytes copied as they are */
+            continue;
+        }
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && !ref_ascii_needs_escape(c)) {
+            i++;
+            continue;
+        }
+        uint32_t cp = 0;
+        size_t k = utf8_decode(s + i, n - i, &cp);
+        if (k == 0 || cp == 0) { /* not UTF-8, or a NUL: refused */
+            buf_truncate(out, start);
+            return LT_E_INPUT;
+        }
+        if (ref_needs_escape(cp)) {
+            LT_TRY(buf_add(out, s + run, i - run));
+            LT_TRY(ref_add_escape(out, cp));
+            run = i + k;
+        }
+        i += k;
+    }
+    LT_TRY(buf_add(out, s + run, n - run));
+    return buf_addc(out, '\'');
+}
+
+static bool ref_is_name_start(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool ref_is_name_char(char c)
+{
+    return ref_is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* The length of name when it is a plain name, else 0. */
+static size_t ref_plain_name_len(const char *name)
+{
+    if (name == NULL || !ref_is_name_start(name[0])) {
+        return 0;
+    }
+    const char *p = name + 1;
+    for (; *p; p++) {
+        if (!ref_is_name_char(*p)) {
+            return 0;
+        }
+    }
+    return (size_t)(p - name);
+}
+
+static enum lt_rc ref_map_key(struct buf *out, bool first, const char *name)
+{
+    size_t n = ref_plain_name_len(name);
+    if (n == 0) {
+        return LT_E_INTERNAL;
+    }
+    /* "{name: " or ", name: ", in one piece: written for every property of every row. */
+    size_t open = first ? 1 : 2;
+    char *at;
+    LT_TRY(buf_extend(out, open + n + 2, &at));
+    memcpy(at, first ? "{" : ", ", open);
+    memcpy(at + open, name, n);
+    memcpy(at + open + n, ": ", 2);
+    return LT_OK;
+}
+
+/* Bytes that make the escaper stop and look, and their neighbours. */
+static const unsigned char edge_bytes[] = {0x00, 0x01, 0x08, 0x0A, 0x1F, 0x20, 0x21, 0x26, 0x27,
+                                           0x28, 0x5B, 0x5C, 0x5D, 0x7E, 0x7F, 0x80, 0x85, 0xA8,
+                                           0xBF, 0xC0, 0xC2, 0xE2, 0xED, 0xF0, 0xF4, 0xF5, 0xFF};
+
+/* Hostile pieces for random values: escapes, line breaks, bad and good UTF-8. */
+static const char *const diff_pieces[] = {
+    "'",
+    "\\",
+    "\\'",
+    "\\u0027",
+    "\"",
+    "`",
+    "\n",
+    "\r\n",
+    "\t",
+    "\b",
+    "\f",
+    "\x01",
+    "\x1f",
+    "\x7f",
+    "\xc2\x85",
+    "\xe2\x80\xa8",
+    "\xe2\x80\xa9",
+    "\xc3\xa9",
+    "\xef\xbb\xbf",
+    "\xf0\x9f\x98\x80",
+    "\xf4\x8f\xbf\xbf",
+    "\xff",
+    "\x80",
+    "\xc0\xa7",
+    "\xe0\x80\xa7",
+    "\xe2\x80",
+    "\xed\xa0\xbd",
+    "\xf4\x90\x80\x80",
+    "\xf0\x9f\x98",
+    "\xc2",
+    "\0",
+    "}) DETACH DELETE n //",
+    "{\"Key\":\"v\"}",
+};
+
+/* n bytes that need nothing ("{"Ebs"..." with digits and JSON punctuation, no byte to escape). */
+static void fill_plain(char *s, size_t n)
+{
+    static const char text[] =
+        "{\"Ebs\":[\"gp3\",30]}, /dev/xvda-0123456789 ABCxyz_:.;`~!@#$%^&*()";
+    for (size_t i = 0; i < n; i++) {
+        s[i] = text[i % (sizeof(text) - 1)];
+    }
+}
+
+static enum lt_rc add_plain_run(struct buf *b, size_t n)
+{
+    char *at;
+    LT_TRY(buf_extend(b, n, &at));
+    fill_plain(at, n);
+    return LT_OK;
+}
+
+/* A random value: plain runs of any length (across 8-, 16- and 32-byte steps) between pieces,
+ * random bytes now and then. */
+static enum lt_rc random_hostile(uint64_t *state, struct buf *b)
+{
+    size_t parts = next_random(state) % 8;
+    for (size_t i = 0; i < parts; i++) {
+        uint64_t r = next_random(state);
+        const char *p = diff_pieces[(r >> 8) % LT_ARRAY_SIZE(diff_pieces)];
+        if (r % 4 == 0) {
+            LT_TRY(add_plain_run(b, (size_t)(r >> 8) % 100));
+        } else if (r % 4 == 1) {
+            LT_TRY(add_plain_run(b, (size_t)(r >> 8) % 40));
+            LT_TRY(buf_addc(b, (char)(r >> 32)));
+        } else {
+            LT_TRY(buf_add(b, p, p[0] ? strlen(p) : 1));
+        }
+    }
+    return LT_OK;
+}
+
+/* The escaper and the reference on s from the same start: a buffer holding "keep" and at most
+ * max bytes. Counts a difference in code, length, release or bytes. */
+static size_t diff_string(const char *s, size_t n, size_t max)
+{
+    struct buf want = BUF_INIT(max), got = BUF_INIT(max);
+    bool kept = max < 4 || (buf_adds(&want, "keep") == LT_OK && buf_adds(&got, "keep") == LT_OK);
+    enum lt_rc rc_want = ref_string(&want, s, n);
+    enum lt_rc rc_got = esc_cypher_string(&got, s, n);
+    bool same = kept && rc_want == rc_got && want.len == got.len &&
+                (want.ptr == NULL) == (got.ptr == NULL) &&
+                memcmp(buf_str(&want), buf_str(&got), want.len) == 0;
+    buf_release(&want);
+    buf_release(&got);
+    return same ? 0 : 1;
+}
+
+/* map_prepared_key and map_string against ref_map_key then ref_string. */
+static size_t diff_map(const char *name, bool first, const char *s, size_t n, size_t max)
+{
+    struct buf want = BUF_INIT(max), got = BUF_INIT(max), got2 = BUF_INIT(max);
+    struct esc_cypher_key k;
+    esc_cypher_key_init(&k, name);
+    enum lt_rc rc_want = ref_map_key(&want, first, name);
+    enum lt_rc rc_key = esc_cypher_map_prepared_key(&got, first, &k);
+    bool same = rc_want == rc_key && want.len == got.len &&
+                (want.ptr == NULL) == (got.ptr == NULL) &&
+                memcmp(buf_str(&want), buf_str(&got), want.len) == 0;
+    if (rc_want == LT_OK) {
+        rc_want = ref_string(&want, s, n);
+    }
+    enum lt_rc rc_entry = esc_cypher_map_string(&got2, first, &k, s, n);
+    same = same && rc_want == rc_entry && want.len == got2.len &&
+           (want.ptr == NULL) == (got2.ptr == NULL) &&
+           memcmp(buf_str(&want), buf_str(&got2), want.len) == 0;
+    buf_release(&want);
+    buf_release(&got);
+    buf_release(&got2);
+    return same ? 0 : 1;
+}
+
+/* Every byte value at every offset of plain runs up to 48 bytes: each lane of each step. */
+static void test_diff_every_byte_everywhere(void)
+{
+    size_t cases = 0, differences = 0;
+    char s[48];
+    for (size_t n = 1; n <= sizeof(s); n++) {
+        for (size_t at = 0; at < n; at++) {
+            for (int c = 0; c < 256; c++) {
+                fill_plain(s, n);
+                s[at] = (char)c;
+                differences += diff_string(s, n, BUF_MAX_SMALL);
+                cases++;
+            }
+        }
+    }
+    tap_note("differential: %zu single-byte cases", cases);
+    EXPECT_INT(differences, 0);
+}
+
+/* Two edge bytes anywhere in 40 bytes (a byte and what follows it: UTF-8 pairs, escapes). */
+static void test_diff_byte_pairs(void)
+{
+    size_t differences = 0;
+    char s[40];
+    for (size_t a = 0; a < LT_ARRAY_SIZE(edge_bytes); a++) {
+        for (size_t b = 0; b < LT_ARRAY_SIZE(edge_bytes); b++) {
+            for (size_t at = 0; at + 1 < sizeof(s); at += 3) {
+                memset(s, 'x', sizeof(s));
+                s[at] = (char)edge_bytes[a];
+                s[at + 1] = (char)edge_bytes[b];
+                differences += diff_string(s, sizeof(s), BUF_MAX_SMALL);
+                differences += diff_string(s, at + 2, BUF_MAX_SMALL);
+            }
+        }
+    }
+    EXPECT_INT(differences, 0);
+}
+
+/* Random hostile values, with room to spare and with a limit anywhere around their length. */
+static void test_diff_random(void)
+{
+    static const char *const names[] = {"id", "launch_template_data", "_x9", "", "a-b",
+                                        "1a", "caf\xc3\xa9",          NULL};
+    uint64_t state = 0xD1B54A32D192ED03u;
+    size_t differences = 0, refused = 0;
+    for (int i = 0; i < 40000; i++) {
+        struct buf value = BUF_INIT(BUF_MAX_SMALL);
+        differences += random_hostile(&state, &value) != LT_OK;
+        const char *s = buf_str(&value);
+        uint64_t r = next_random(&state);
+        size_t max = r % 3 ? BUF_MAX_SMALL : (size_t)(r >> 8) % (2 * value.len + 40);
+        struct buf scratch = BUF_INIT(BUF_MAX_SMALL);
+        refused += ref_string(&scratch, s, value.len) == LT_E_INPUT;
+        buf_release(&scratch);
+        differences += diff_string(s, value.len, max);
+        differences +=
+            diff_map(names[(r >> 40) % LT_ARRAY_SIZE(names)], (r >> 48) & 1, s, value.len, max);
+        buf_release(&value);
+    }
+    /* NULL: the empty string with length 0, refused with any other length. */
+    differences += diff_string(NULL, 0, BUF_MAX_SMALL) + diff_string(NULL, 3, BUF_MAX_SMALL);
+    differences += diff_map("id", true, NULL, 0, BUF_MAX_SMALL);
+    differences += diff_map("id", false, NULL, 2, BUF_MAX_SMALL);
+    tap_note("differential: 40000 random values, %zu refused", refused);
+    EXPECT(refused > 1000 && refused < 39000);
+    EXPECT_INT(differences, 0);
+}
+
+/* Long values: plain, with one escape or one bad byte near either end or in the middle. */
+static void test_diff_long(void)
+{
+    size_t differences = 0;
+    struct buf big = BUF_INIT(BUF_MAX_LARGE);
+    EXPECT_OK(add_plain_run(&big, 70000));
+    static const size_t at[] = {0, 1, 31, 32, 33, 4096, 35000, 69967, 69992, 69999};
+    static const char bad[] = {'\'', '\\', '\n', 0x7F, (char)0xFF, 0};
+    differences += diff_string(big.ptr, big.len, BUF_MAX_LARGE);
+    differences += diff_string(big.ptr, big.len, big.len + 5); /* one byte short */
+    differences += diff_string(big.ptr, big.len, big.len + 6);
+    for (size_t i = 0; i < LT_ARRAY_SIZE(at); i++) {
+        for (size_t k = 0; k < sizeof(bad); k++) {
+            char keep = big.ptr[at[i]];
+            big.ptr[at[i]] = bad[k];
+            differences += diff_string(big.ptr, big.len, BUF_MAX_LARGE);
+            differences += diff_string(big.ptr, big.len, big.len + 6);
+            big.ptr[at[i]] = keep;
+        }
+    }
+    buf_release(&big);
+    EXPECT_INT(differences, 0);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -557,6 +940,10 @@ int main(int argc, char **argv)
     test_read_int_bool();
     test_lists_and_maps();
     test_round_trip_property();
+    test_diff_every_byte_everywhere();
+    test_diff_byte_pairs();
+    test_diff_random();
+    test_diff_long();
     write_hostile_script(argv[0]);
     return tap_done();
 }
