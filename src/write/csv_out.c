@@ -69,6 +69,15 @@ static enum lt_rc add_raw(struct csv_file *f, const char *s, const struct where 
     return LT_OK;
 }
 
+/* The field separator: written between every two fields of every row. */
+static enum lt_rc add_comma(struct csv_file *f, const struct where *w, struct lt_error *err)
+{
+    if (buf_addc(&f->line, ',') != LT_OK) {
+        return fail_at(err, LT_E_LIMIT, w, "row too large");
+    }
+    return LT_OK;
+}
+
 static enum lt_rc add_string(struct csv_file *f, const char *s, size_t n, const struct where *w,
                              struct lt_error *err)
 {
@@ -185,14 +194,14 @@ static enum lt_rc node_row(struct csv_file *f, const struct schema_node *n,
     struct where w = {n->label, values[0].str};
     enum lt_rc rc = add_value(f, &n->props[0], &values[0], &w, err);
     if (rc == LT_OK) {
-        rc = add_raw(f, ",", &w, err);
+        rc = add_comma(f, &w, err);
     }
     if (rc == LT_OK &&
         esc_csv_array(&f->line, labels, n->extra_label ? 2 : 1, &f->multiline) != LT_OK) {
         rc = lt_fail(err, LT_E_INTERNAL, "cannot write labels");
     }
     for (size_t i = 1; rc == LT_OK && i < n->nprops; i++) {
-        rc = add_raw(f, ",", &w, err);
+        rc = add_comma(f, &w, err);
         if (rc == LT_OK) {
             rc = add_value(f, &n->props[i], &values[i], &w, err);
         }
@@ -249,13 +258,13 @@ static enum lt_rc write_rels(struct snapdir *d, const struct model *m, struct mo
             rc = add_string(&f, rel.from, strlen(rel.from), &w, err);
         }
         if (rc == LT_OK) {
-            rc = add_raw(&f, ",", &w, err);
+            rc = add_comma(&f, &w, err);
         }
         if (rc == LT_OK) {
             rc = add_string(&f, rel.to, strlen(rel.to), &w, err);
         }
         if (rc == LT_OK) {
-            rc = add_raw(&f, ",", &w, err);
+            rc = add_comma(&f, &w, err);
         }
         if (rc == LT_OK) {
             rc = add_string(&f, r->type, strlen(r->type), &w, err);
