@@ -55,8 +55,7 @@ char *buf_detach(struct buf *b, size_t *len)
     return p;
 }
 
-/* Makes room for n more bytes plus the NUL, within max. */
-static enum lt_rc buf_grow(struct buf *b, size_t n)
+enum lt_rc buf_grow(struct buf *b, size_t n)
 {
     if (n > b->max - b->len) {
         buf_release(b);
@@ -78,44 +77,9 @@ static enum lt_rc buf_grow(struct buf *b, size_t n)
     return LT_OK;
 }
 
-enum lt_rc buf_add(struct buf *b, const void *data, size_t n)
-{
-    /* Room already there (the usual case for a reused buffer): no call to buf_grow. */
-    if (n >= b->alloc - b->len || n > b->max - b->len) {
-        LT_TRY(buf_grow(b, n));
-    }
-    if (n) {
-        memcpy(b->ptr + b->len, data, n);
-    }
-    b->len += n;
-    b->ptr[b->len] = '\0';
-    return LT_OK;
-}
-
-enum lt_rc buf_adds(struct buf *b, const char *s)
-{
-    return buf_add(b, s, strlen(s));
-}
-
-enum lt_rc buf_addc(struct buf *b, char c)
-{
-    return buf_add(b, &c, 1);
-}
-
 enum lt_rc buf_addb(struct buf *b, const struct buf *other)
 {
     return buf_add(b, buf_str(other), other->len);
-}
-
-enum lt_rc buf_extend(struct buf *b, size_t n, char **at)
-{
-    if (n >= b->alloc - b->len || n > b->max - b->len) {
-        LT_TRY(buf_grow(b, n));
-    }
-    *at = b->ptr + b->len;
-    b->len += n;
-    b->ptr[b->len] = '\0';
-    return LT_OK;
 }
 
 enum lt_rc buf_add_int(struct buf *b, int64_t n)

@@ -19,6 +19,8 @@
 #define LT_BASE_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <string.h>
 
 #include "base/lt.h"
 #include "base/rc.h"
@@ -49,15 +51,62 @@ void buf_truncate(struct buf *b, size_t len);
 /* Takes the memory (never NULL; "" when empty) and empties the buffer. */
 char *buf_detach(struct buf *b, size_t *len);
 
-LT_MUST_CHECK enum lt_rc buf_add(struct buf *b, const void *data, size_t n);
-LT_MUST_CHECK enum lt_rc buf_adds(struct buf *b, const char *s);
-LT_MUST_CHECK enum lt_rc buf_addc(struct buf *b, char c);
-LT_MUST_CHECK enum lt_rc buf_addb(struct buf *b, const struct buf *other);
+/*
+ * Makes room for n more bytes and the NUL, within max (or fails with
+ * LT_E_LIMIT, releasing the buffer). The appends below call it only when
+ * the room is not there yet.
+ */
+LT_MUST_CHECK enum lt_rc buf_grow(struct buf *b, size_t n);
+
+/*
+ * The appends are inline: they run for every value of every row, and a
+ * reused buffer almost always has the room already, which costs less to
+ * test than a call.
+ */
+static inline bool buf_has_room(const struct buf *b, size_t n)
+{
+    return n < b->alloc - b->len && n <= b->max - b->len;
+}
+
 /*
  * Makes the buffer n bytes longer and points *at to them, for the caller to
  * fill (their content is undefined until then; the NUL follows them).
  */
-LT_MUST_CHECK enum lt_rc buf_extend(struct buf *b, size_t n, char **at);
+LT_MUST_CHECK static inline enum lt_rc buf_extend(struct buf *b, size_t n, char **at)
+{
+    if (!buf_has_room(b, n)) {
+        LT_TRY(buf_grow(b, n));
+    }
+    *at = b->ptr + b->len;
+    b->len += n;
+    b->ptr[b->len] = '\0';
+    return LT_OK;
+}
+
+LT_MUST_CHECK static inline enum lt_rc buf_add(struct buf *b, const void *data, size_t n)
+{
+    char *at;
+    LT_TRY(buf_extend(b, n, &at));
+    if (n) {
+        memcpy(at, data, n);
+    }
+    return LT_OK;
+}
+
+LT_MUST_CHECK static inline enum lt_rc buf_adds(struct buf *b, const char *s)
+{
+    return buf_add(b, s, strlen(s));
+}
+
+LT_MUST_CHECK static inline enum lt_rc buf_addc(struct buf *b, char c)
+{
+    char *at;
+    LT_TRY(buf_extend(b, 1, &at));
+    *at = c;
+    return LT_OK;
+}
+
+LT_MUST_CHECK enum lt_rc buf_addb(struct buf *b, const struct buf *other);
 /* Appends the decimal form of n (as "%lld" prints it). */
 LT_MUST_CHECK enum lt_rc buf_add_int(struct buf *b, int64_t n);
 LT_MUST_CHECK enum lt_rc buf_printf(struct buf *b, const char *fmt, ...) LT_PRINTF(2, 3);
