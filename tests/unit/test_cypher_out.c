@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "tap.h"
+#include "testrand.h"
 #include "write/cypher_out.h"
 
 static enum lt_rc buf_sink(void *ctx, const char *text, size_t len, struct lt_error *err)
@@ -160,17 +161,6 @@ static void test_read_refused(void)
     }
 }
 
-/* Deterministic pseudo-random numbers (xorshift64), so a failure can be replayed. */
-static uint64_t next_random(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    *state = x;
-    return x;
-}
-
 /* A row the way cypher_out_node_literal wrote it before keys were checked once per table:
  * a map key then a value literal for each present property. */
 static enum lt_rc node_literal_before(struct buf *b, const struct schema_node *n,
@@ -216,7 +206,7 @@ static char *row_items_bad[] = {sg_1, sg_bad};
 static void random_row(uint64_t *state, const struct schema_node *n, struct model_value *v)
 {
     for (size_t i = 0; i < n->nprops; i++) {
-        uint64_t r = next_random(state);
+        uint64_t r = test_random(state);
         v[i] = (struct model_value){.present = r % 5 != 0};
         size_t k = (r >> 8) % LT_ARRAY_SIZE(row_strings);
         v[i].str = row_strings[k].text;
@@ -237,7 +227,7 @@ static void test_node_rows_as_before(void)
     for (int i = 0; i < 20000; i++) {
         const struct schema_node *n = &schema_nodes[i % SCHEMA_NODE_COUNT];
         random_row(&state, n, v);
-        uint64_t r = next_random(&state);
+        uint64_t r = test_random(&state);
         size_t max = r % 2 ? BUF_MAX_SMALL : (size_t)(r >> 8) % 600;
         struct buf want = BUF_INIT(max), got = BUF_INIT(max);
         enum lt_rc rc_want = node_literal_before(&want, n, v);

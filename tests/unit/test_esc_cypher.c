@@ -11,8 +11,10 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "ref_esc_cypher.h"
 #include "tap.h"
 #include "testfs.h"
+#include "testrand.h"
 #include "write/esc_cypher.h"
 
 struct lit_case {
@@ -446,17 +448,6 @@ static void test_lists_and_maps(void)
     buf_release(&w);
 }
 
-/* Deterministic pseudo-random numbers (xorshift64), so a failure can be replayed. */
-static uint64_t next_random(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    *state = x;
-    return x;
-}
-
 /* Pieces that stress the escaper and reader: quotes, backslashes, escape look-alikes,
    controls, line separators, invalid and astral UTF-8. */
 static const char *const pieces[] = {
@@ -488,9 +479,9 @@ static const char *const pieces[] = {
 
 static void random_text(uint64_t *state, struct buf *b)
 {
-    size_t n = next_random(state) % 12;
+    size_t n = test_random(state) % 12;
     for (size_t i = 0; i < n; i++) {
-        const char *p = pieces[next_random(state) % LT_ARRAY_SIZE(pieces)];
+        const char *p = pieces[test_random(state) % LT_ARRAY_SIZE(pieces)];
         EXPECT_OK(buf_add(b, p, p[0] ? strlen(p) : 1));
     }
 }
@@ -548,172 +539,11 @@ static void test_round_trip_property(void)
 /*
  * ---- Differential test against the escaper as it was (main at 4a8455c) ----
  *
- * The byte-by-byte escaper and map key writer the word-at-a-time ones
- * replaced, copied as they were (renamed ref_*). The new ones must append
- * the same bytes, return the same code and leave the buffer in the same
- * state (kept, truncated back, or released at buf's limit) for every input.
+ * ref_esc_cypher.h keeps the byte-by-byte escaper and map key writer the
+ * word-at-a-time ones replaced. The new ones must append the same bytes,
+ * return the same code and leave the buffer in the same state (kept,
+ * truncated back, or released at buf's limit) for every input.
  */
-static bool ref_needs_escape(uint32_t cp)
-{
-    return cp < 0x20 || cp == '\'' || cp == '\\' || cp == 0x7F || cp == 0x85 || cp == 0x2028 ||
-           cp == 0x2029;
-}
-
-/* The two-character escape for cp, or NULL when it has none. */
-static const char *ref_short_escape(uint32_t cp)
-{
-    switch (cp) {
-    case '\t':
-        return "\\t";
-    case '\b':
-        return "\\b";
-    case '\n':
-        return "\\n";
-    case '\r':
-        return "\\r";
-    case '\f':
-        return "\\f";
-    case '\'':
-        return "\\'";
-    case '\\':
-        return "\\\\";
-    default:
-        return NULL;
-    }
-}
-
-/* Appends \uXXXX (upper-case hex) for a code point below U+10000. */
-static enum lt_rc ref_add_u16(struct buf *out, uint32_t cp)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char e[6] = {
-        '\\',         'u', hex[(cp >> 12) & 0xF], hex[(cp >> 8) & 0xF], hex[(cp >> 4) & 0xF],
-        hex[cp & 0xF]};
-    return buf_add(out, e, sizeof(e));
-}
-
-static enum lt_rc ref_add_escape(struct buf *out, uint32_t cp)
-{
-    const char *e = ref_short_escape(cp);
-    if (e) {
-        return buf_add(out, e, 2);
-    }
-    return ref_add_u16(out, cp);
-}
-
-/* ASCII bytes that need an escape: controls, the quote, the backslash and DEL. */
-static bool ref_ascii_needs_escape(unsigned char c)
-{
-    return c < 0x20 || c == '\'' || c == '\\' || c == 0x7F;
-}
-
-#define REF_ONES 0x0101010101010101ULL
-#define REF_HIGHS 0x8080808080808080ULL
-
-/* Word-at-a-time test (Hacker's Delight): the high bit of every zero byte of w. */
-static uint64_t ref_zero_bytes(uint64_t w)
-{
-    return (w - REF_ONES) & ~w & REF_HIGHS;
-}
-
-/*
- * True when none of the 8 bytes at s needs a look: all ASCII (high bit
- * clear), none below 0x20, none the quote, the backslash or DEL. With the
- * high bits clear, (w - 0x20 per byte) & ~w sets a byte's high bit exactly
- * when that byte is below 0x20. Most text is such runs.
- */
-static bool ref_plain8(const char *s)
-{
-    uint64_t w;
-    memcpy(&w, s, sizeof(w));
-    if (w & REF_HIGHS) {
-        return false;
-    }
-    uint64_t special =
-        ((w - REF_ONES * 0x20) & ~w & REF_HIGHS) | ref_zero_bytes(w ^ (REF_ONES * '\'')) |
-        ref_zero_bytes(w ^ (REF_ONES * '\\')) | ref_zero_bytes(w ^ (REF_ONES * 0x7F));
-    return special == 0;
-}
-
-static enum lt_rc ref_string(struct buf *out, const char *s, size_t n)
-{
-    if (n == 0) {
-        return buf_adds(out, "''");
-    }
-    if (s == NULL) {
-        return LT_E_INPUT;
-    }
-    size_t start = out->len;
-    LT_TRY(buf_addc(out, '\''));
-    size_t run = 0; /* start of the pending run of bytes copied as they are */
-    size_t i = 0;
-    while (i < n) {
-        if (n - i >= 8 && ref_plain8(s + i)) {
-            i += 8; /* the common case: eight bytes copied as they are */
-            continue;
-        }
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80 && !ref_ascii_needs_escape(c)) {
-            i++;
-            continue;
-        }
-        uint32_t cp = 0;
-        size_t k = utf8_decode(s + i, n - i, &cp);
-        if (k == 0 || cp == 0) { /* not UTF-8, or a NUL: refused */
-            buf_truncate(out, start);
-            return LT_E_INPUT;
-        }
-        if (ref_needs_escape(cp)) {
-            LT_TRY(buf_add(out, s + run, i - run));
-            LT_TRY(ref_add_escape(out, cp));
-            run = i + k;
-        }
-        i += k;
-    }
-    LT_TRY(buf_add(out, s + run, n - run));
-    return buf_addc(out, '\'');
-}
-
-static bool ref_is_name_start(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-static bool ref_is_name_char(char c)
-{
-    return ref_is_name_start(c) || (c >= '0' && c <= '9');
-}
-
-/* The length of name when it is a plain name, else 0. */
-static size_t ref_plain_name_len(const char *name)
-{
-    if (name == NULL || !ref_is_name_start(name[0])) {
-        return 0;
-    }
-    const char *p = name + 1;
-    for (; *p; p++) {
-        if (!ref_is_name_char(*p)) {
-            return 0;
-        }
-    }
-    return (size_t)(p - name);
-}
-
-static enum lt_rc ref_map_key(struct buf *out, bool first, const char *name)
-{
-    size_t n = ref_plain_name_len(name);
-    if (n == 0) {
-        return LT_E_INTERNAL;
-    }
-    /* "{name: " or ", name: ", in one piece: written for every property of every row. */
-    size_t open = first ? 1 : 2;
-    char *at;
-    LT_TRY(buf_extend(out, open + n + 2, &at));
-    memcpy(at, first ? "{" : ", ", open);
-    memcpy(at + open, name, n);
-    memcpy(at + open + n, ": ", 2);
-    return LT_OK;
-}
 
 /* Bytes that make the escaper stop and look, and their neighbours. */
 static const unsigned char edge_bytes[] = {0x00, 0x01, 0x08, 0x0A, 0x1F, 0x20, 0x21, 0x26, 0x27,
@@ -779,9 +609,9 @@ static enum lt_rc add_plain_run(struct buf *b, size_t n)
  * random bytes now and then. */
 static enum lt_rc random_hostile(uint64_t *state, struct buf *b)
 {
-    size_t parts = next_random(state) % 8;
+    size_t parts = test_random(state) % 8;
     for (size_t i = 0; i < parts; i++) {
-        uint64_t r = next_random(state);
+        uint64_t r = test_random(state);
         const char *p = diff_pieces[(r >> 8) % LT_ARRAY_SIZE(diff_pieces)];
         if (r % 4 == 0) {
             LT_TRY(add_plain_run(b, (size_t)(r >> 8) % 100));
@@ -801,7 +631,7 @@ static size_t diff_string(const char *s, size_t n, size_t max)
 {
     struct buf want = BUF_INIT(max), got = BUF_INIT(max);
     bool kept = max < 4 || (buf_adds(&want, "keep") == LT_OK && buf_adds(&got, "keep") == LT_OK);
-    enum lt_rc rc_want = ref_string(&want, s, n);
+    enum lt_rc rc_want = ref_esc_cypher_string(&want, s, n);
     enum lt_rc rc_got = esc_cypher_string(&got, s, n);
     bool same = kept && rc_want == rc_got && want.len == got.len &&
                 (want.ptr == NULL) == (got.ptr == NULL) &&
@@ -811,19 +641,19 @@ static size_t diff_string(const char *s, size_t n, size_t max)
     return same ? 0 : 1;
 }
 
-/* map_prepared_key and map_string against ref_map_key then ref_string. */
+/* map_prepared_key and map_string against ref_esc_cypher_map_key then ref_esc_cypher_string. */
 static size_t diff_map(const char *name, bool first, const char *s, size_t n, size_t max)
 {
     struct buf want = BUF_INIT(max), got = BUF_INIT(max), got2 = BUF_INIT(max);
     struct esc_cypher_key k;
     esc_cypher_key_init(&k, name);
-    enum lt_rc rc_want = ref_map_key(&want, first, name);
+    enum lt_rc rc_want = ref_esc_cypher_map_key(&want, first, name);
     enum lt_rc rc_key = esc_cypher_map_prepared_key(&got, first, &k);
     bool same = rc_want == rc_key && want.len == got.len &&
                 (want.ptr == NULL) == (got.ptr == NULL) &&
                 memcmp(buf_str(&want), buf_str(&got), want.len) == 0;
     if (rc_want == LT_OK) {
-        rc_want = ref_string(&want, s, n);
+        rc_want = ref_esc_cypher_string(&want, s, n);
     }
     enum lt_rc rc_entry = esc_cypher_map_string(&got2, first, &k, s, n);
     same = same && rc_want == rc_entry && want.len == got2.len &&
@@ -884,10 +714,10 @@ static void test_diff_random(void)
         struct buf value = BUF_INIT(BUF_MAX_SMALL);
         differences += random_hostile(&state, &value) != LT_OK;
         const char *s = buf_str(&value);
-        uint64_t r = next_random(&state);
+        uint64_t r = test_random(&state);
         size_t max = r % 3 ? BUF_MAX_SMALL : (size_t)(r >> 8) % (2 * value.len + 40);
         struct buf scratch = BUF_INIT(BUF_MAX_SMALL);
-        refused += ref_string(&scratch, s, value.len) == LT_E_INPUT;
+        refused += ref_esc_cypher_string(&scratch, s, value.len) == LT_E_INPUT;
         buf_release(&scratch);
         differences += diff_string(s, value.len, max);
         differences +=

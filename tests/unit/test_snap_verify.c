@@ -18,6 +18,7 @@
 #include "snap/verify.h"
 #include "tap.h"
 #include "testfs.h"
+#include "testrand.h"
 #include "testsnap.h"
 
 #define GOLDEN "tests/golden/basic-xml/expected"
@@ -169,16 +170,6 @@ static void test_hostile(const char *dir)
     lt_error_release(&err);
 }
 
-static uint64_t next_random(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    *state = x;
-    return x;
-}
-
 /*
  * Random damage, resealed so that it reaches the parsers: one byte changed,
  * or the file cut short. verify must answer every time (no crash, no
@@ -200,11 +191,11 @@ static void test_mutations(const char *dir)
             size_t len = 0;
             testsnap_copy(GOLDEN, sub);
             char *text = testsnap_read(sub, files[f], &len);
-            size_t at = (size_t)(next_random(&state) % len);
+            size_t at = (size_t)(test_random(&state) % len);
             if (i % 4 == 3) {
                 len = at; /* cut short */
             } else {
-                text[at] = (char)(next_random(&state) & 0xFF);
+                text[at] = (char)(test_random(&state) & 0xFF);
             }
             testfs_write(testfs_path(sub, files[f]), text, len);
             mem_free(text);
