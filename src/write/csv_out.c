@@ -187,18 +187,28 @@ static enum lt_rc node_header(struct csv_file *f, const struct schema_node *n, s
     return rc == LT_OK ? end_line(f, &w, err) : rc;
 }
 
-static enum lt_rc node_row(struct csv_file *f, const struct schema_node *n,
-                           const struct model_value *values, struct lt_error *err)
+/* The :LABEL field of a node table, the same on every row: written once, copied per row. */
+static enum lt_rc labels_field(struct buf *out, const struct schema_node *n, struct lt_error *err)
 {
     const char *labels[2] = {n->label, n->extra_label};
+    bool line_break = false;
+    if (esc_csv_array(out, labels, n->extra_label ? 2 : 1, &line_break) != LT_OK || line_break) {
+        return lt_fail(err, LT_E_INTERNAL, "cannot write labels");
+    }
+    return LT_OK;
+}
+
+static enum lt_rc node_row(struct csv_file *f, const struct schema_node *n,
+                           const struct buf *labels, const struct model_value *values,
+                           struct lt_error *err)
+{
     struct where w = {n->label, values[0].str};
     enum lt_rc rc = add_value(f, &n->props[0], &values[0], &w, err);
     if (rc == LT_OK) {
         rc = add_comma(f, &w, err);
     }
-    if (rc == LT_OK &&
-        esc_csv_array(&f->line, labels, n->extra_label ? 2 : 1, &f->multiline) != LT_OK) {
-        rc = lt_fail(err, LT_E_INTERNAL, "cannot write labels");
+    if (rc == LT_OK && buf_addb(&f->line, labels) != LT_OK) {
+        rc = fail_at(err, LT_E_LIMIT, &w, "row too large");
     }
     for (size_t i = 1; rc == LT_OK && i < n->nprops; i++) {
         rc = add_comma(f, &w, err);
@@ -219,14 +229,19 @@ static enum lt_rc write_nodes(struct snapdir *d, const struct model *m, struct m
     const struct schema_node *n = &schema_nodes[k];
     struct csv_file f;
     LT_TRY(open_file(d, &f, n->file, err));
+    struct buf labels = BUF_INIT(BUF_MAX_SMALL);
     enum lt_rc rc = node_header(&f, n, err);
+    if (rc == LT_OK) {
+        rc = labels_field(&labels, n, err);
+    }
     for (size_t i = 0; rc == LT_OK && i < m->nnodes[k]; i++) {
         const struct model_value *values;
         rc = model_read_node(r, k, i, &values, err);
         if (rc == LT_OK) {
-            rc = node_row(&f, n, values, err);
+            rc = node_row(&f, n, &labels, values, err);
         }
     }
+    buf_release(&labels);
     if (rc != LT_OK) {
         abort_file(&f);
         return rc;
