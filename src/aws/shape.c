@@ -230,12 +230,18 @@ static enum lt_rc shape_scalar_from_cstr(enum shape_type type, const char *s, si
  * Inline: every string of a JSON document passes here, most of them short,
  * and the call cost a fifth of the check.
  */
-static inline enum lt_rc shape_check_text(const char *text, size_t len, bool c_string,
-                                          struct lt_error *err)
+static inline enum lt_rc shape_check_length(size_t len, struct lt_error *err)
 {
     if (len > SHAPE_MAX_TEXT) {
         return lt_fail(err, LT_E_LIMIT, "value longer than %zu bytes", SHAPE_MAX_TEXT);
     }
+    return LT_OK;
+}
+
+static inline enum lt_rc shape_check_text(const char *text, size_t len, bool c_string,
+                                          struct lt_error *err)
+{
+    LT_TRY(shape_check_length(len, err));
     if (!c_string && memchr(text, '\0', len)) {
         return lt_fail(err, LT_E_INPUT, "value contains a NUL character");
     }
@@ -294,7 +300,8 @@ struct shape_conv {
     size_t nsteps;
     struct buf path;
     struct lt_error *err;
-    struct buf stamp; /* a timestamp in canonical form, its memory kept for the next one */
+    enum shape_text text; /* whether the strings still need their UTF-8 checked */
+    struct buf stamp;     /* a timestamp in canonical form, its memory kept for the next one */
     struct shape_member_memo memo[SHAPE_MEMO_SLOTS];
 };
 
@@ -582,14 +589,16 @@ static enum lt_rc shape_conv_timestamp_text(struct shape_conv *c, cJSON *in, siz
 }
 
 /*
- * A string value: checked; a timestamp is rewritten in canonical form, any
+ * A string value: checked (its length only, when the text it was parsed
+ * from was checked whole); a timestamp is rewritten in canonical form, any
  * other text is kept as it is (cJSON's strings end in a NUL: no copy).
  */
 static enum lt_rc shape_conv_text(struct shape_conv *c, enum shape_type type, cJSON *in)
 {
     const char *s = in->valuestring;
     size_t len = strlen(s);
-    enum lt_rc rc = shape_check_text(s, len, true, c->err);
+    enum lt_rc rc = c->text == SHAPE_TEXT_CHECKED ? shape_check_length(len, c->err)
+                                                  : shape_check_text(s, len, true, c->err);
     if (rc == LT_OK && type == SHAPE_TIMESTAMP) {
         rc = shape_conv_timestamp_text(c, in, len);
     }
@@ -668,13 +677,14 @@ static enum lt_rc shape_conv_value(struct shape_conv *c, uint16_t shape, cJSON *
 }
 
 enum lt_rc shape_normalize_json(const struct shape_model *m, uint16_t shape, cJSON *doc,
-                                struct lt_error *err)
+                                enum shape_text text, struct lt_error *err)
 {
     struct shape_conv c;
     c.m = m;
     c.nsteps = 0;
     buf_init(&c.path, BUF_MAX_SMALL);
     c.err = err;
+    c.text = text;
     buf_init(&c.stamp, 64);
     memset(c.memo, 0, sizeof(c.memo));
     enum lt_rc rc = shape_conv_value(&c, shape, doc, 0);
@@ -690,7 +700,7 @@ enum lt_rc shape_from_json(const struct shape_model *m, uint16_t shape, const cJ
     if (!*out) {
         return lt_fail(err, LT_E_INTERNAL, "out of memory copying a value");
     }
-    enum lt_rc rc = shape_normalize_json(m, shape, *out, err);
+    enum lt_rc rc = shape_normalize_json(m, shape, *out, SHAPE_TEXT_UNCHECKED, err);
     if (rc != LT_OK) {
         cJSON_Delete(*out);
         *out = NULL;

@@ -98,6 +98,18 @@ const struct shape_member *shape_member_by_xml_name(const struct shape_model *m,
  */
 LT_MUST_CHECK enum lt_rc shape_from_json(const struct shape_model *m, uint16_t shape,
                                          const cJSON *in, cJSON **out, struct lt_error *err);
+/* What the caller of shape_normalize_json knows of the document's strings. */
+enum shape_text {
+    SHAPE_TEXT_UNCHECKED, /* each string is checked: valid UTF-8, no NUL */
+    /*
+     * cJSON parsed the document from text checked whole for valid UTF-8, a
+     * NUL and the escape \u0000 (ec2_page does): its strings are then valid
+     * UTF-8 without NUL, as cJSON decodes the other escapes to valid UTF-8
+     * and refuses a lone surrogate. Only their length is checked.
+     */
+    SHAPE_TEXT_CHECKED,
+};
+
 /*
  * The same check and conversion done in place: doc (as cJSON parsed it,
  * owned by the caller) becomes the member-name tree, with no copy made:
@@ -105,7 +117,8 @@ LT_MUST_CHECK enum lt_rc shape_from_json(const struct shape_model *m, uint16_t s
  * partly converted and only fit to be deleted.
  */
 LT_MUST_CHECK enum lt_rc shape_normalize_json(const struct shape_model *m, uint16_t shape,
-                                              cJSON *doc, struct lt_error *err);
+                                              cJSON *doc, enum shape_text text,
+                                              struct lt_error *err);
 
 /*
  * Converts the text of one scalar value from the wire into its in-memory

@@ -228,7 +228,8 @@ static enum lt_rc ec2_page_from_json(const char *data, size_t len, struct ec2_pa
     if (rc == LT_OK) {
         const struct shape_operation *op =
             shape_find_operation(&ec2_shape_model, ec2_page_action(page->kind));
-        rc = op ? shape_normalize_json(&ec2_shape_model, op->output_shape, doc, err)
+        rc = op ? shape_normalize_json(&ec2_shape_model, op->output_shape, doc, SHAPE_TEXT_CHECKED,
+                                       err)
                 : lt_fail(err, LT_E_INTERNAL, "no '%s' in the EC2 shape table",
                           ec2_page_action(page->kind));
     }

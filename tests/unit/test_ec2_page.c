@@ -11,6 +11,7 @@
 #include "base/fsx.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "base/utf8.h"
 #include "ec2/ec2_page.h"
 #include "tap.h"
 
@@ -441,6 +442,76 @@ static void test_json_only_controls(void)
     result_release(&r);
 }
 
+/*
+ * ec2_page checks a JSON page's text whole (UTF-8, NUL, \u0000), and the
+ * check against the EC2 model then trusts the strings cJSON made from it
+ * (SHAPE_TEXT_CHECKED). That holds only if no escape decodes to invalid
+ * UTF-8 or a NUL: every \uXXXX outside the surrogates, every surrogate
+ * pair's edges and lone or misordered surrogates are tried here.
+ */
+/* Parses a page whose one template is named by the JSON string text; its name, or NULL. */
+static const char *page_name(const char *text, struct result *r)
+{
+    struct buf page = BUF_INIT(BUF_MAX_SMALL);
+    if (buf_printf(
+            &page,
+            "{\"LaunchTemplates\":[{\"LaunchTemplateId\":\"lt-1\",\"LaunchTemplateName\":\"%s\"}]}",
+            text) != LT_OK) {
+        tap_note("cannot build a page");
+    }
+    run(buf_str(&page), page.len, ACCEPT_CONVERT, r);
+    buf_release(&page);
+    if (r->rc != LT_OK) {
+        return NULL;
+    }
+    return json_get_string(cJSON_GetArrayItem(ec2_page_items(&r->page), 0), "LaunchTemplateName");
+}
+
+/* text decodes to want (valid UTF-8), or is refused when want is NULL. */
+static void expect_escape(const char *text, const char *want)
+{
+    struct result r;
+    const char *name = page_name(text, &r);
+    if (want == NULL) {
+        EXPECT_INT(r.rc, LT_E_INPUT);
+    } else {
+        EXPECT(name && utf8_valid(name, strlen(name), NULL));
+        EXPECT_STR(name, want);
+    }
+    result_release(&r);
+}
+
+static void test_escapes_decode_to_utf8(void)
+{
+    unsigned bad = 0;
+    for (uint32_t cp = 1; cp <= 0xFFFF; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) {
+            continue;
+        }
+        char text[8];
+        snprintf(text, sizeof(text), "\\u%04x", (unsigned)cp);
+        struct result r;
+        const char *name = page_name(text, &r);
+        uint32_t got = 0;
+        if (!name || utf8_decode(name, strlen(name), &got) != strlen(name) || got != cp) {
+            bad++;
+        }
+        result_release(&r);
+    }
+    EXPECT_INT(bad, 0);
+    expect_escape("\\ud800\\udc00", "\xF0\x90\x80\x80");
+    expect_escape("\\udbff\\udfff", "\xF4\x8F\xBF\xBF");
+    expect_escape("\\ud83d\\ude00", "\xF0\x9F\x98\x80");
+    expect_escape("\\u00e9\\u2028\\u007f", "\xC3\xA9\xE2\x80\xA8\x7F");
+    expect_escape("\\ud800", NULL);        /* a high surrogate alone */
+    expect_escape("\\udfff", NULL);        /* a low surrogate alone */
+    expect_escape("\\ud800x", NULL);       /* a high surrogate before text */
+    expect_escape("\\ud800\\u0041", NULL); /* ... before a character that is no low one */
+    expect_escape("\\ud800\\ud800", NULL); /* ... before another high one */
+    expect_escape("\\udc00\\ud800", NULL); /* a pair in the wrong order */
+    expect_escape("\\u0000", NULL);        /* refused by the check of the text */
+}
+
 int main(void)
 {
     json_use_mem_hooks();
@@ -452,5 +523,6 @@ int main(void)
     test_error_fixtures();
     test_full_data();
     test_json_only_controls();
+    test_escapes_decode_to_utf8();
     return tap_done();
 }
