@@ -3,9 +3,12 @@
  *
  * Every value is checked before anything is appended, so a rejected value
  * leaves the output untouched. One scan, 16 bytes at a time (8 without
- * SSE2), finds what the check needs: a NUL (refused), CR or LF (the file
- * then needs --multiline-fields=true) and where the ASCII ends; only a value
- * with a non-ASCII byte is then checked as UTF-8, from that byte on.
+ * SSE2), finds what the check and the writing need: a NUL (refused), CR or
+ * LF (the file then needs --multiline-fields=true), a double quote, and
+ * where the ASCII ends; only a value with a non-ASCII byte is then checked
+ * as UTF-8, from that byte on. A value without a double quote is written
+ * around quotes in one piece, the bytes libcsv would write; libcsv writes
+ * every value that has one.
  */
 #include "write/esc_csv.h"
 
@@ -21,6 +24,7 @@
 enum esc_csv_holds {
     ESC_CSV_HOLDS_NUL = 1u,        /* refused */
     ESC_CSV_HOLDS_LINE_BREAK = 2u, /* CR or LF */
+    ESC_CSV_HOLDS_QUOTE = 4u,      /* '"', which must be doubled */
 };
 
 /* What one scan of a value found. */
@@ -38,6 +42,8 @@ static unsigned esc_csv_byte_holds(unsigned char c)
     case '\n':
     case '\r':
         return ESC_CSV_HOLDS_LINE_BREAK;
+    case '"':
+        return ESC_CSV_HOLDS_QUOTE;
     default:
         return 0;
     }
@@ -83,6 +89,9 @@ static unsigned esc_csv_word_holds(uint64_t w)
     if (esc_csv_has8(w, '\n') | esc_csv_has8(w, '\r')) {
         holds |= ESC_CSV_HOLDS_LINE_BREAK;
     }
+    if (esc_csv_has8(w, '"')) {
+        holds |= ESC_CSV_HOLDS_QUOTE;
+    }
     return holds;
 }
 
@@ -121,6 +130,7 @@ static struct esc_csv_scan esc_csv_scan_words(const char *s, size_t n)
 struct esc_csv_lanes {
     __m128i nul;
     __m128i line_break;
+    __m128i quote;
 };
 
 /* Adds the 16 bytes at s + i to lanes, and to scan where the ASCII ends. */
@@ -132,6 +142,7 @@ static void esc_csv_see16(struct esc_csv_lanes *lanes, struct esc_csv_scan *scan
     lanes->line_break =
         _mm_or_si128(lanes->line_break, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+    lanes->quote = _mm_or_si128(lanes->quote, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
     if (_mm_movemask_epi8(v) && scan->ascii == n) { /* a byte's high bit: not ASCII */
         scan->ascii = i;
     }
@@ -146,7 +157,7 @@ static void esc_csv_see16(struct esc_csv_lanes *lanes, struct esc_csv_scan *scan
 static struct esc_csv_scan esc_csv_scan16(const char *s, size_t n)
 {
     struct esc_csv_scan scan = {0, n};
-    struct esc_csv_lanes lanes = {_mm_setzero_si128(), _mm_setzero_si128()};
+    struct esc_csv_lanes lanes = {_mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128()};
     for (size_t i = 0; i + 16 < n; i += 16) {
         esc_csv_see16(&lanes, &scan, s, i, n);
     }
@@ -156,6 +167,9 @@ static struct esc_csv_scan esc_csv_scan16(const char *s, size_t n)
     }
     if (_mm_movemask_epi8(lanes.line_break)) {
         scan.holds |= ESC_CSV_HOLDS_LINE_BREAK;
+    }
+    if (_mm_movemask_epi8(lanes.quote)) {
+        scan.holds |= ESC_CSV_HOLDS_QUOTE;
     }
     return scan;
 }
@@ -200,16 +214,12 @@ static void esc_csv_note_line_break(bool *line_break, unsigned holds)
 }
 
 /* Appends s quoted by libcsv (quotes doubled, surrounded by quotes). Input already checked. */
-static enum lt_rc esc_csv_quote(struct buf *out, const char *s, size_t n)
+static enum lt_rc esc_csv_quote_libcsv(struct buf *out, const char *s, size_t n)
 {
     /* csv_write writes nothing for a NULL source; an empty value must still become "". */
     const char *src = n ? s : "";
     /* Room for the worst case (every byte a quote, doubled, plus the two around), so libcsv
        writes in one pass instead of measuring first. */
-    if (n > (SIZE_MAX - 2) / 2) {
-        buf_release(out);
-        return LT_E_LIMIT;
-    }
     size_t room = 2 * n + 2;
     if (room > out->max - out->len) {
         room = csv_write(NULL, 0, src, n); /* near the limit: exactly what it needs */
@@ -226,6 +236,37 @@ static enum lt_rc esc_csv_quote(struct buf *out, const char *s, size_t n)
     return LT_OK;
 }
 
+/*
+ * Appends s, which holds no '"', between quotes in one piece: the bytes
+ * csv_write would write. It writes a quote, then each byte of the value,
+ * a '"' twice, then a quote; without a '"' that is '"' + value + '"'. The
+ * limit falls where it did too: esc_csv_quote_libcsv fails exactly when
+ * these n + 2 bytes do not fit (it asks buf for more only when that fits),
+ * as buf_extend does here.
+ */
+static enum lt_rc esc_csv_quote_plain(struct buf *out, const char *s, size_t n)
+{
+    char *at;
+    LT_TRY(buf_extend(out, n + 2, &at));
+    at[0] = '"';
+    if (n) {
+        memcpy(at + 1, s, n);
+    }
+    at[n + 1] = '"';
+    return LT_OK;
+}
+
+/* Appends s (already checked, holding holds) as one quoted field. */
+static enum lt_rc esc_csv_quote(struct buf *out, const char *s, size_t n, unsigned holds)
+{
+    if (n > (SIZE_MAX - 2) / 2) { /* 2n + 2 would overflow: too large, as it always was */
+        buf_release(out);
+        return LT_E_LIMIT;
+    }
+    return holds & ESC_CSV_HOLDS_QUOTE ? esc_csv_quote_libcsv(out, s, n)
+                                       : esc_csv_quote_plain(out, s, n);
+}
+
 enum lt_rc esc_csv_field(struct buf *out, const char *s, size_t n, bool *line_break)
 {
     unsigned holds;
@@ -233,7 +274,7 @@ enum lt_rc esc_csv_field(struct buf *out, const char *s, size_t n, bool *line_br
         return LT_E_INPUT;
     }
     esc_csv_note_line_break(line_break, holds);
-    return esc_csv_quote(out, s, n);
+    return esc_csv_quote(out, s, n, holds);
 }
 
 /*
@@ -280,7 +321,8 @@ enum lt_rc esc_csv_array(struct buf *out, const char *const *items, size_t nitem
     struct buf joined = BUF_INIT(out->max);
     enum lt_rc rc = esc_csv_join(&joined, items, nitems);
     if (rc == LT_OK) {
-        rc = esc_csv_quote(out, buf_str(&joined), joined.len);
+        /* The delimiter is no quote: the joined value holds what its elements hold. */
+        rc = esc_csv_quote(out, buf_str(&joined), joined.len, holds);
     } else {
         buf_release(out);
     }
