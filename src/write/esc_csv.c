@@ -6,8 +6,9 @@
  * SSE2), finds what the check and the writing need: a NUL (refused), CR or
  * LF (the file then needs --multiline-fields=true), a double quote, and
  * where the ASCII ends; only a value with a non-ASCII byte is then checked
- * as UTF-8, from that byte on. A value without a double quote is written
- * around quotes in one piece, the bytes libcsv would write; libcsv writes
+ * as UTF-8, from that byte on. (With SSE2 the scan first skims for '"' and
+ * the bytes most values lack, and looks again only at a value holding one.) A value without a
+ * double quote is written around quotes in one piece, the bytes libcsv would write; libcsv writes
  * every value that has one.
  */
 #include "write/esc_csv.h"
@@ -126,7 +127,8 @@ static struct esc_csv_scan esc_csv_scan_words(const char *s, size_t n)
 }
 
 #ifdef __SSE2__
-/* The lanes of the classes seen so far by esc_csv_scan16, one vector each (OR of the blocks). */
+/* The lanes of the classes seen so far by esc_csv_scan16_all, one vector each (OR of the blocks).
+ */
 struct esc_csv_lanes {
     __m128i nul;
     __m128i line_break;
@@ -151,10 +153,9 @@ static void esc_csv_see16(struct esc_csv_lanes *lanes, struct esc_csv_scan *scan
 /*
  * 16 bytes at a time, then the last 16 read again over bytes already seen
  * (as esc_csv_scan_words does with words). The classes are gathered in
- * vectors and told apart once at the end. (SSE2 is part of every x86-64;
- * elsewhere the words do the same.)
+ * vectors and told apart once at the end.
  */
-static struct esc_csv_scan esc_csv_scan16(const char *s, size_t n)
+static struct esc_csv_scan esc_csv_scan16_all(const char *s, size_t n)
 {
     struct esc_csv_scan scan = {0, n};
     struct esc_csv_lanes lanes = {_mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128()};
@@ -172,6 +173,43 @@ static struct esc_csv_scan esc_csv_scan16(const char *s, size_t n)
         scan.holds |= ESC_CSV_HOLDS_QUOTE;
     }
     return scan;
+}
+
+/*
+ * Adds the 16 bytes at s to the skim: to *rare the lanes below 0x0E (SSE2
+ * compares bytes as signed, so bytes above 0x7F are below 0x0E too: NUL, CR,
+ * LF and every non-ASCII byte are among them), to *quote those that are '"'.
+ */
+static void esc_csv_skim16(__m128i *rare, __m128i *quote, const char *s)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    *rare = _mm_or_si128(*rare, _mm_cmplt_epi8(v, _mm_set1_epi8(0x0E)));
+    *quote = _mm_or_si128(*quote, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+}
+
+/*
+ * Most values hold no byte below 0x0E and none above 0x7F, so a first look
+ * (two compares per 16 bytes, 32 bytes a step, then the last 16 read again
+ * over bytes already seen) looks only for those and for '"'. A value that has
+ * one is looked at again, class by class. (SSE2 is part of every x86-64;
+ * elsewhere the words do the same.)
+ */
+static struct esc_csv_scan esc_csv_scan16(const char *s, size_t n)
+{
+    __m128i rare = _mm_setzero_si128(), quote = _mm_setzero_si128();
+    size_t i = 0;
+    for (; i + 32 < n; i += 32) {
+        esc_csv_skim16(&rare, &quote, s + i);
+        esc_csv_skim16(&rare, &quote, s + i + 16);
+    }
+    if (i + 16 < n) {
+        esc_csv_skim16(&rare, &quote, s + i);
+    }
+    esc_csv_skim16(&rare, &quote, s + n - 16);
+    if (_mm_movemask_epi8(rare)) {
+        return esc_csv_scan16_all(s, n);
+    }
+    return (struct esc_csv_scan){_mm_movemask_epi8(quote) ? ESC_CSV_HOLDS_QUOTE : 0u, n};
 }
 #endif
 
