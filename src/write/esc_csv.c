@@ -7,9 +7,10 @@
  * LF (the file then needs --multiline-fields=true), a double quote, and
  * where the ASCII ends; only a value with a non-ASCII byte is then checked
  * as UTF-8, from that byte on. (With SSE2 the scan first skims for '"' and
- * the bytes most values lack, and looks again only at a value holding one.) A value without a
- * double quote is written around quotes in one piece, the bytes libcsv would write; libcsv writes
- * every value that has one.
+ * the bytes most values lack, and looks again only at a value holding one.)
+ *
+ * A value without a double quote is written between quotes in one piece,
+ * the bytes libcsv would write; libcsv writes every value that has one.
  */
 #include "write/esc_csv.h"
 
@@ -127,8 +128,7 @@ static struct esc_csv_scan esc_csv_scan_words(const char *s, size_t n)
 }
 
 #ifdef __SSE2__
-/* The lanes of the classes seen so far by esc_csv_scan16_all, one vector each (OR of the blocks).
- */
+/* The lanes of each class seen so far by esc_csv_scan16_all (the OR of the blocks). */
 struct esc_csv_lanes {
     __m128i nul;
     __m128i line_break;
