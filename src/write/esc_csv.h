@@ -3,9 +3,10 @@
  * as neo4j-admin reads it: delimiter ',', quote '"', quotes doubled,
  * backslash not special; docs/reference.md section 6).
  *
- * Owns: how a value becomes a CSV field. Fields are written with libcsv's
- * csv_write(): every string field is quoted, so a quoted empty string ("")
- * stays distinguishable from an absent value (an empty field, which
+ * Owns: how a value becomes a CSV field. Fields are written as libcsv's
+ * csv_write() writes them (by csv_write itself when the value holds a '"',
+ * which it doubles): every string field is quoted, so a quoted empty string
+ * ("") stays distinguishable from an absent value (an empty field, which
  * neo4j-admin reads as "no property").
  * May call: base, libcsv.
  *

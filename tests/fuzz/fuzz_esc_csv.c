@@ -7,7 +7,10 @@
  *   list of elements; when every element is non-empty, valid UTF-8 and free
  *   of the array delimiter U+001F, the field reads back through libcsv as
  *   the elements joined by U+001F, and splitting it there gives them back;
- *   otherwise it is refused and nothing is appended.
+ *   otherwise it is refused and nothing is appended;
+ * - both give the same bytes, codes and line-break flag as the escaper
+ *   before the one-pass scan (ref_esc_csv.h), also when the buffer's limit
+ *   stops them.
  */
 #include <csv.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include "base/mem.h"
 #include "base/utf8.h"
 #include "fuzz_items.h"
+#include "ref_esc_csv.h"
 #include "write/esc_csv.h"
 
 struct readback {
@@ -96,6 +100,41 @@ static void fuzz_array(const char *s, size_t size)
     fuzz_items_free(items, n);
 }
 
+/* Same code, length, bytes, release and line-break flag. */
+static void same_result(enum lt_rc rc_want, const struct buf *want, bool line_break_want,
+                        enum lt_rc rc_got, const struct buf *got, bool line_break_got)
+{
+    if (rc_want != rc_got || want->len != got->len || (want->ptr == NULL) != (got->ptr == NULL) ||
+        memcmp(buf_str(want), buf_str(got), want->len) != 0 || line_break_want != line_break_got) {
+        abort();
+    }
+}
+
+/* esc_csv_field and esc_csv_array against the reference, with room to spare and with a limit
+ * the input picks (so values also stop at buf's limit on the way). */
+static void fuzz_differential(const char *s, size_t size)
+{
+    char *items[FUZZ_MAX_ITEMS];
+    size_t n = fuzz_items_split(s, size, items);
+    const char *const *list = (const char *const *)items;
+    size_t max = BUF_MAX_LARGE;
+    for (int pass = 0; pass < 2; pass++) {
+        struct buf want = BUF_INIT(max), got = BUF_INIT(max);
+        bool lb_want = false, lb_got = false;
+        enum lt_rc rc_want = ref_esc_csv_field(&want, s, size, &lb_want);
+        same_result(rc_want, &want, lb_want, esc_csv_field(&got, s, size, &lb_got), &got, lb_got);
+        buf_release(&want);
+        buf_release(&got);
+
+        rc_want = ref_esc_csv_array(&want, list, n, &lb_want);
+        same_result(rc_want, &want, lb_want, esc_csv_array(&got, list, n, &lb_got), &got, lb_got);
+        buf_release(&want);
+        buf_release(&got);
+        max = size > 1 ? (unsigned char)s[size - 1] * (size / 64 + 1) : 3;
+    }
+    fuzz_items_free(items, n);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
@@ -116,5 +155,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     }
     buf_release(&out);
     fuzz_array(s, size);
+    fuzz_differential(s, size);
     return 0;
 }

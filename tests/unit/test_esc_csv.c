@@ -2,7 +2,10 @@
  * Unit tests for write/esc_csv: exact fields for hostile values, arrays
  * joined with U+001F, rejected values, and a read-back of a multi-row file
  * through libcsv's strict parser that must return every field's original
- * bytes, with a quoted empty string ("") told apart from an absent field.
+ * bytes, with a quoted empty string ("") told apart from an absent field;
+ * and a differential test against the escaper as it was (ref_esc_csv.h):
+ * every byte at every offset, byte pairs, block edges, random hostile
+ * values and arrays, long values and values at buf's limit.
  */
 #include <csv.h>
 #include <stdio.h>
@@ -10,7 +13,9 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "ref_esc_csv.h"
 #include "tap.h"
+#include "testrand.h"
 #include "write/esc_csv.h"
 
 struct field_case {
@@ -375,6 +380,387 @@ static void test_read_back(void)
     buf_release(&csv);
 }
 
+/*
+ * ---- Differential test against the escaper as it was (main at 38ebd32) ----
+ *
+ * ref_esc_csv.h keeps the escaper that checked a value in four passes and
+ * quoted every value with libcsv. The new one must append the same bytes,
+ * return the same code, leave the buffer in the same state (kept, or
+ * released at buf's limit) and raise *line_break exactly when the old one
+ * did, for every input.
+ */
+
+/* Bytes the scan looks for, their neighbours, and UTF-8 lead and continuation bytes. */
+static const unsigned char edge_bytes[] = {
+    0x00, 0x01, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x1F, 0x21, 0x22, 0x23, 0x27, 0x2C,
+    0x5C, 0x7F, 0x80, 0xA8, 0xBF, 0xC0, 0xC2, 0xC3, 0xE2, 0xED, 0xF0, 0xF4, 0xF5, 0xFF};
+
+/* Hostile pieces for random values: quotes, line breaks, NUL, bad and good UTF-8. */
+static const char *const diff_pieces[] = {
+    "\"",
+    "\"\"",
+    ",",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "\\",
+    "\\\"",
+    "\x1f",
+    "\x7f",
+    "\xc2\x85",
+    "\xe2\x80\xa8",
+    "\xc3\xa9",
+    "\xef\xbb\xbf",
+    "\xf0\x9f\x98\x80",
+    "\xf4\x8f\xbf\xbf",
+    "\xff",
+    "\x80",
+    "\xc0\xa2",
+    "\xe0\x80\xa2",
+    "\xe2\x80",
+    "\xed\xa0\xbd",
+    "\xf4\x90\x80\x80",
+    "\xf0\x9f\x98",
+    "\xc2",
+    "\0",
+    "{\"Key\":\"Name\",\"Value\":\"web\"}",
+};
+
+/* Backgrounds: text with no byte the scan looks for, and JSON-like text full of quotes. */
+static const char plain_text[] = "/dev/xvda-0123456789 ABCxyz_:.;`~!@#$%^&*()[]{}+=<>?|'\\,\t";
+static const char json_text[] =
+    "{\"DeviceName\":\"/dev/xvda\",\"Ebs\":{\"VolumeSize\":30,\"VolumeType\":\"gp3\"}},";
+
+static void fill_text(char *s, size_t n, const char *text)
+{
+    size_t len = strlen(text);
+    for (size_t i = 0; i < n; i++) {
+        s[i] = text[i % len];
+    }
+}
+
+static enum lt_rc add_text_run(struct buf *b, size_t n, const char *text)
+{
+    char *at;
+    LT_TRY(buf_extend(b, n, &at));
+    fill_text(at, n, text);
+    return LT_OK;
+}
+
+/* Same code, length, bytes and release (a released buffer has no memory). */
+static bool same_buf(enum lt_rc rc_want, const struct buf *want, enum lt_rc rc_got,
+                     const struct buf *got)
+{
+    return rc_want == rc_got && want->len == got->len &&
+           (want->ptr == NULL) == (got->ptr == NULL) &&
+           memcmp(buf_str(want), buf_str(got), want->len) == 0;
+}
+
+/* A buffer of at most max bytes that already holds "keep," when that fits. */
+static bool start_buf(struct buf *b, size_t max)
+{
+    buf_init(b, max);
+    return max < 5 || buf_adds(b, "keep,") == LT_OK;
+}
+
+/*
+ * esc_csv_field and the reference on s, from the same start, with the flag
+ * starting as line_break and with no flag. Counts a difference in code,
+ * length, release, bytes or flag. The value is copied to a block of exactly
+ * n bytes, so that a read past its end is caught under AddressSanitizer.
+ */
+static size_t diff_field(const char *value, size_t n, size_t max, bool line_break)
+{
+    char *copy = value && n ? memcpy(mem_alloc(n), value, n) : NULL;
+    const char *s = copy ? copy : value;
+    size_t differences = 0;
+    for (int with_flag = 0; with_flag < 2; with_flag++) {
+        struct buf want, got;
+        bool kept = start_buf(&want, max) && start_buf(&got, max);
+        bool flag_want = line_break, flag_got = line_break;
+        enum lt_rc rc_want = ref_esc_csv_field(&want, s, n, with_flag ? &flag_want : NULL);
+        enum lt_rc rc_got = esc_csv_field(&got, s, n, with_flag ? &flag_got : NULL);
+        differences += !kept || !same_buf(rc_want, &want, rc_got, &got) || flag_want != flag_got;
+        buf_release(&want);
+        buf_release(&got);
+    }
+    mem_free(copy);
+    return differences;
+}
+
+/* esc_csv_array and the reference, as diff_field. */
+static size_t diff_array(const char *const *items, size_t nitems, size_t max, bool line_break)
+{
+    size_t differences = 0;
+    for (int with_flag = 0; with_flag < 2; with_flag++) {
+        struct buf want, got;
+        bool kept = start_buf(&want, max) && start_buf(&got, max);
+        bool flag_want = line_break, flag_got = line_break;
+        enum lt_rc rc_want = ref_esc_csv_array(&want, items, nitems, with_flag ? &flag_want : NULL);
+        enum lt_rc rc_got = esc_csv_array(&got, items, nitems, with_flag ? &flag_got : NULL);
+        differences += !kept || !same_buf(rc_want, &want, rc_got, &got) || flag_want != flag_got;
+        buf_release(&want);
+        buf_release(&got);
+    }
+    return differences;
+}
+
+/* A field value and the same bytes as the second element of an array (as a C string). */
+static size_t diff_both(const char *s, size_t n, size_t max)
+{
+    char item[64];
+    size_t differences = diff_field(s, n, max, false);
+    if (n < sizeof(item)) {
+        memcpy(item, s, n);
+        item[n] = '\0';
+        const char *const items[] = {"sg-0123", item};
+        differences += diff_array(items, 2, max, false);
+    }
+    return differences;
+}
+
+/* Every byte value at every offset of values up to 48 bytes, on both backgrounds: each lane of
+ * each word and each 16-byte block, and the overlapping last word or block. */
+static void test_diff_every_byte_everywhere(void)
+{
+    static const char *const backgrounds[] = {plain_text, json_text};
+    size_t cases = 0, differences = 0;
+    char s[48];
+    for (size_t b = 0; b < LT_ARRAY_SIZE(backgrounds); b++) {
+        fill_text(s, sizeof(s), backgrounds[b]);
+        differences += diff_both(s, 0, BUF_MAX_SMALL);
+        for (size_t n = 1; n <= sizeof(s); n++) {
+            differences += diff_both(s, n, BUF_MAX_SMALL);
+            for (size_t at = 0; at < n; at++) {
+                for (int c = 0; c < 256; c++) {
+                    fill_text(s, n, backgrounds[b]);
+                    s[at] = (char)c;
+                    differences += diff_field(s, n, BUF_MAX_SMALL, false);
+                    cases++;
+                }
+            }
+        }
+    }
+    tap_note("differential: %zu single-byte cases", cases);
+    EXPECT_INT(differences, 0);
+}
+
+/* Two edge bytes anywhere in values up to 40 bytes: UTF-8 sequences cut or whole across the
+ * word and block edges, a quote beside a bad byte, CR beside LF. */
+static void test_diff_byte_pairs(void)
+{
+    size_t differences = 0;
+    char s[40];
+    for (size_t a = 0; a < LT_ARRAY_SIZE(edge_bytes); a++) {
+        for (size_t b = 0; b < LT_ARRAY_SIZE(edge_bytes); b++) {
+            for (size_t at = 0; at + 1 < sizeof(s); at++) {
+                fill_text(s, sizeof(s), at % 2 ? json_text : plain_text);
+                s[at] = (char)edge_bytes[a];
+                s[at + 1] = (char)edge_bytes[b];
+                differences += diff_both(s, sizeof(s), BUF_MAX_SMALL);
+                differences += diff_field(s, at + 2, BUF_MAX_SMALL, false);
+            }
+        }
+    }
+    EXPECT_INT(differences, 0);
+}
+
+/* Lengths around every 8-, 16- and 32-byte edge up to 130, with one byte the scan looks for
+ * (or a whole UTF-8 sequence) at each of the first and last 20 offsets. */
+static void test_diff_block_edges(void)
+{
+    static const char *const marks[] = {
+        "\"", "\n", "\r", "", "\xff", "\x80", "\xc3\xa9", "\xe2\x80\xa8", "\xf0\x9f\x98\x80"};
+    size_t differences = 0;
+    char s[130];
+    for (size_t n = 1; n <= sizeof(s); n++) {
+        for (size_t m = 0; m < LT_ARRAY_SIZE(marks); m++) {
+            size_t k = marks[m][0] ? strlen(marks[m]) : 1;
+            for (size_t at = 0; at + k <= n; at++) {
+                if (at >= 20 && at + k + 20 < n) {
+                    continue;
+                }
+                fill_text(s, n, plain_text);
+                memcpy(s + at, marks[m], k);
+                differences += diff_both(s, n, BUF_MAX_SMALL);
+            }
+        }
+    }
+    EXPECT_INT(differences, 0);
+}
+
+/* A random value of up to max_parts parts: runs of either background of any length between
+ * hostile pieces, random bytes now and then. */
+static enum lt_rc random_hostile(uint64_t *state, struct buf *b, size_t max_parts)
+{
+    size_t parts = test_random(state) % (max_parts + 1);
+    for (size_t i = 0; i < parts; i++) {
+        uint64_t r = test_random(state);
+        const char *p = diff_pieces[(r >> 8) % LT_ARRAY_SIZE(diff_pieces)];
+        const char *text = (r >> 40) & 1 ? json_text : plain_text;
+        if (r % 4 == 0) {
+            LT_TRY(add_text_run(b, (size_t)(r >> 8) % 100, text));
+        } else if (r % 4 == 1) {
+            LT_TRY(add_text_run(b, (size_t)(r >> 8) % 40, text));
+            LT_TRY(buf_addc(b, (char)(r >> 32)));
+        } else {
+            LT_TRY(buf_add(b, p, p[0] ? strlen(p) : 1));
+        }
+    }
+    return LT_OK;
+}
+
+/* An array element: mostly one that can be written (text, quotes, line breaks, good UTF-8),
+ * now and then a hostile value. */
+static enum lt_rc random_element(uint64_t *state, struct buf *b)
+{
+    static const char *const good[] = {
+        "\"", "\r\n", "\n", ",", "\xc3\xa9", "\xe2\x80\xa8", "\xf0\x9f\x98\x80"};
+    uint64_t r = test_random(state);
+    if (r % 8 == 0) {
+        return random_hostile(state, b, 3);
+    }
+    for (size_t parts = 1 + (r >> 8) % 4; parts > 0; parts--) {
+        uint64_t p = test_random(state);
+        if (p % 2) {
+            LT_TRY(
+                add_text_run(b, 1 + (size_t)(p >> 8) % 40, (p >> 40) & 1 ? json_text : plain_text));
+        } else {
+            LT_TRY(buf_adds(b, good[(p >> 8) % LT_ARRAY_SIZE(good)]));
+        }
+    }
+    return LT_OK;
+}
+
+/* A limit for a value of n bytes: mostly room to spare, else anywhere around what it needs. */
+static size_t random_max(uint64_t r, size_t n)
+{
+    return r % 3 ? BUF_MAX_SMALL : (size_t)(r >> 8) % (2 * n + 12);
+}
+
+/* Random hostile values, with room to spare and with a limit anywhere around their length. */
+static void test_diff_random(void)
+{
+    uint64_t state = 0x9E3779B97F4A7C15u;
+    size_t differences = 0, refused = 0, limited = 0, quoted = 0;
+    for (int i = 0; i < 40000; i++) {
+        struct buf value = BUF_INIT(BUF_MAX_SMALL);
+        differences += random_hostile(&state, &value, 7) != LT_OK;
+        const char *s = buf_str(&value);
+        uint64_t r = test_random(&state);
+        size_t max = random_max(r, value.len);
+        struct buf scratch = BUF_INIT(max);
+        enum lt_rc rc = ref_esc_csv_field(&scratch, s, value.len, NULL);
+        refused += rc == LT_E_INPUT;
+        limited += rc == LT_E_LIMIT;
+        quoted += memchr(s, '"', value.len) != NULL;
+        buf_release(&scratch);
+        differences += diff_field(s, value.len, max, (r >> 50) & 1);
+        buf_release(&value);
+    }
+    /* NULL: the empty string with length 0, refused with any other length. */
+    differences += diff_field(NULL, 0, BUF_MAX_SMALL, false) + diff_field(NULL, 3, 64, false);
+    tap_note("differential: 40000 random values, %zu refused, %zu at the limit, %zu with a quote",
+             refused, limited, quoted);
+    EXPECT(refused > 1000 && refused < 39000);
+    EXPECT(limited > 1000);
+    EXPECT(quoted > 1000 && quoted < 39000);
+    EXPECT_INT(differences, 0);
+}
+
+/* Random arrays of random elements (some hostile: empty, NULL, holding U+001F or NUL, bad
+ * UTF-8), with room to spare and with a limit anywhere around their length. */
+static void test_diff_random_arrays(void)
+{
+    uint64_t state = 0xD1B54A32D192ED03u;
+    size_t differences = 0, refused = 0, limited = 0;
+    for (int i = 0; i < 20000; i++) {
+        struct buf values[5];
+        const char *items[5];
+        size_t nitems = test_random(&state) % 6, total = 0;
+        for (size_t k = 0; k < nitems; k++) {
+            buf_init(&values[k], BUF_MAX_SMALL);
+            differences += random_element(&state, &values[k]) != LT_OK;
+            items[k] = test_random(&state) % 64 ? buf_str(&values[k]) : NULL;
+            total += values[k].len + 1;
+        }
+        uint64_t r = test_random(&state);
+        size_t max = random_max(r, total);
+        struct buf scratch = BUF_INIT(max);
+        enum lt_rc rc = ref_esc_csv_array(&scratch, items, nitems, NULL);
+        refused += rc == LT_E_INPUT;
+        limited += rc == LT_E_LIMIT;
+        buf_release(&scratch);
+        differences += diff_array(items, nitems, max, (r >> 50) & 1);
+        for (size_t k = 0; k < nitems; k++) {
+            buf_release(&values[k]);
+        }
+    }
+    differences += diff_array(NULL, 2, BUF_MAX_SMALL, false);
+    tap_note("differential: 20000 random arrays, %zu refused, %zu at the limit", refused, limited);
+    EXPECT(refused > 1000 && refused < 19000);
+    EXPECT(limited > 1000);
+    EXPECT_INT(differences, 0);
+}
+
+/* Every limit from nothing to well past what a value needs, with and without a quote. */
+static void test_diff_limits(void)
+{
+    static const struct field_case values[] = {
+        CASE("", NULL),       CASE("a", NULL),      CASE("plain value", NULL),
+        CASE("a\"b", NULL),   CASE("\"\"\"", NULL), CASE("x\ny\"z", NULL),
+        CASE("\xff\"", NULL), CASE("a\0\"b", NULL), CASE("caf\xc3\xa9 \"ol\xc3\xa9\"", NULL),
+    };
+    static const char *const items[] = {"sg-1", "web, \"public\"", "\xc3\xa9"};
+    size_t differences = 0;
+    for (size_t v = 0; v < LT_ARRAY_SIZE(values); v++) {
+        for (size_t max = 0; max < 2 * values[v].len + 16; max++) {
+            differences += diff_field(values[v].in, values[v].len, max, false);
+        }
+    }
+    for (size_t max = 0; max < 64; max++) {
+        for (size_t k = 1; k <= LT_ARRAY_SIZE(items); k++) {
+            differences += diff_array(items, k, max, false);
+        }
+    }
+    EXPECT_INT(differences, 0);
+}
+
+/* Long values: plain or JSON, with one byte the scan looks for near either end or in the
+ * middle, with room to spare, with exactly the room needed and one byte short of it. */
+static void test_diff_long(void)
+{
+    static const size_t at[] = {0, 1, 15, 16, 31, 32, 33, 4096, 35000, 69967, 69984, 69992, 69999};
+    static const char marks[] = {'"', '\0', '\r', '\n', (char)0xFF, (char)0xC3, (char)0x80};
+    static const char *const backgrounds[] = {plain_text, json_text};
+    size_t differences = 0;
+    for (size_t b = 0; b < LT_ARRAY_SIZE(backgrounds); b++) {
+        struct buf big = BUF_INIT(BUF_MAX_LARGE);
+        EXPECT_OK(add_text_run(&big, 70000, backgrounds[b]));
+        /* What the value needs: "keep," then the field (quotes doubled, two around). */
+        struct buf sized = BUF_INIT(BUF_MAX_LARGE);
+        EXPECT_OK(ref_esc_csv_field(&sized, big.ptr, big.len, NULL));
+        size_t need = sized.len + 5;
+        buf_release(&sized);
+        differences += diff_field(big.ptr, big.len, BUF_MAX_LARGE, false);
+        differences += diff_field(big.ptr, big.len, need, false);
+        differences += diff_field(big.ptr, big.len, need - 1, false);
+        for (size_t i = 0; i < LT_ARRAY_SIZE(at); i++) {
+            for (size_t k = 0; k < sizeof(marks); k++) {
+                char keep = big.ptr[at[i]];
+                big.ptr[at[i]] = marks[k];
+                differences += diff_field(big.ptr, big.len, BUF_MAX_LARGE, false);
+                differences += diff_field(big.ptr, big.len, need + 1, false);
+                differences += diff_field(big.ptr, big.len, need, false);
+                big.ptr[at[i]] = keep;
+            }
+        }
+        buf_release(&big);
+    }
+    EXPECT_INT(differences, 0);
+}
+
 int main(void)
 {
     test_fields();
@@ -382,5 +768,12 @@ int main(void)
     test_line_breaks();
     test_arrays();
     test_read_back();
+    test_diff_every_byte_everywhere();
+    test_diff_byte_pairs();
+    test_diff_block_edges();
+    test_diff_random();
+    test_diff_random_arrays();
+    test_diff_limits();
+    test_diff_long();
     return tap_done();
 }
