@@ -19,7 +19,7 @@ enum lt_rc snapshot_write(const struct model *m, const struct snapshot_options *
     }
     rc = csv_out_write(&d, m, err);
     if (rc == LT_OK) {
-        rc = cypher_out_write(&d, m, &o->cypher, err);
+        rc = cypher_out_write(&d, m, &o->cypher, NULL, err);
     }
     if (rc == LT_OK) {
         rc = manifest_write(&d, m, &o->manifest, err);
