@@ -497,37 +497,3 @@ enum lt_rc csv_out_stream_finish(struct csv_out_stream *s, struct lt_error *err)
     LT_TRY(write_tombstones(d, m, err));
     return write_argfile(d, multiline, err);
 }
-
-/* Every row through one reader of its own. */
-static enum lt_rc stream_rows(struct csv_out_stream *s, const struct model *m,
-                              struct model_reader *r, struct lt_error *err)
-{
-    for (int k = 0; k < SCHEMA_NODE_COUNT; k++) {
-        for (size_t i = 0; i < m->nnodes[k]; i++) {
-            const struct model_value *values;
-            LT_TRY(model_read_node(r, (enum schema_node_kind)k, i, &values, err));
-            LT_TRY(csv_out_stream_node(s, (enum schema_node_kind)k, i, values, err));
-        }
-    }
-    for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
-        for (size_t i = 0; i < m->nrels[k]; i++) {
-            struct model_rel rel;
-            LT_TRY(model_read_rel(r, (enum schema_rel_kind)k, i, &rel, err));
-            LT_TRY(csv_out_stream_rel(s, (enum schema_rel_kind)k, i, &rel, err));
-        }
-    }
-    return LT_OK;
-}
-
-enum lt_rc csv_out_write(struct snapdir *d, const struct model *m, struct lt_error *err)
-{
-    struct csv_out_stream *s = csv_out_stream_new(d, m);
-    struct model_reader *r = model_reader_new(m);
-    enum lt_rc rc = stream_rows(s, m, r, err);
-    model_reader_free(r);
-    if (rc != LT_OK) {
-        csv_out_stream_abort(s);
-        return rc;
-    }
-    return csv_out_stream_finish(s, err);
-}

@@ -36,14 +36,10 @@ LT_MUST_CHECK enum lt_rc csv_out_tombstones_header(struct buf *out);
  */
 LT_MUST_CHECK enum lt_rc csv_out_argfile_text(struct buf *out, bool multiline, uint64_t *args);
 
-/* Writes every node and relationship file, tombstones.csv and the argfile. */
-LT_MUST_CHECK enum lt_rc csv_out_write(struct snapdir *d, const struct model *m,
-                                       struct lt_error *err);
-
 /*
- * The same files written from rows another walk over the model reads
- * (snapshot_write: the Cypher writer's), so that each row is read and
- * decoded once for both. Rows come once each, node tables
+ * Every node and relationship file, tombstones.csv and the argfile, written
+ * from rows another walk over the model reads (snapshot_write: the Cypher
+ * writer's), so that each row is read and decoded once for both. Rows come once each, node tables
  * 0..SCHEMA_NODE_COUNT-1 then relationship tables, each in row order;
  * tables may be skipped (a table without rows still gets its file, with
  * its header). Anything else fails with LT_E_INTERNAL.
