@@ -38,11 +38,12 @@ LT_MUST_CHECK enum lt_rc csv_out_argfile_text(struct buf *out, bool multiline, u
 
 /*
  * Every node and relationship file, tombstones.csv and the argfile, written
- * from rows another walk over the model reads (snapshot_write: the Cypher
- * writer's), so that each row is read and decoded once for both. Rows come once each, node tables
- * 0..SCHEMA_NODE_COUNT-1 then relationship tables, each in row order;
- * tables may be skipped (a table without rows still gets its file, with
- * its header). Anything else fails with LT_E_INTERNAL.
+ * from the rows another walk over the model reads (snapshot_write: the
+ * Cypher writer's), so that each row is read and decoded once for both.
+ * Rows come once each: node tables 0..SCHEMA_NODE_COUNT-1, then
+ * relationship tables, each in row order. A table may get no row at all
+ * (it still gets its file, with its header). Anything else fails with
+ * LT_E_INTERNAL.
  *
  * Use: csv_out_stream_new, csv_out_stream_node / csv_out_stream_rel for
  * every row, then csv_out_stream_finish (closes the files, checks that
