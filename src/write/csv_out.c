@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/mem.h"
 #include "model/schema.h"
 #include "write/esc_csv.h"
 
@@ -223,78 +224,40 @@ static enum lt_rc node_row(struct csv_file *f, const struct schema_node *n,
     return rc;
 }
 
-static enum lt_rc write_nodes(struct snapdir *d, const struct model *m, struct model_reader *r,
-                              enum schema_node_kind k, bool *multiline, struct lt_error *err)
+static enum lt_rc rel_header(struct csv_file *f, const struct schema_rel *r, struct lt_error *err)
 {
-    const struct schema_node *n = &schema_nodes[k];
-    struct csv_file f;
-    LT_TRY(open_file(d, &f, n->file, err));
-    struct buf labels = BUF_INIT(BUF_MAX_SMALL);
-    enum lt_rc rc = node_header(&f, n, err);
-    if (rc == LT_OK) {
-        rc = labels_field(&labels, n, err);
-    }
-    for (size_t i = 0; rc == LT_OK && i < m->nnodes[k]; i++) {
-        const struct model_value *values;
-        rc = model_read_node(r, k, i, &values, err);
-        if (rc == LT_OK) {
-            rc = node_row(&f, n, &labels, values, err);
-        }
-    }
-    buf_release(&labels);
-    if (rc != LT_OK) {
-        abort_file(&f);
-        return rc;
-    }
-    *multiline = *multiline || f.multiline;
-    return close_file(d, &f, n->file, err);
-}
-
-static enum lt_rc write_rels(struct snapdir *d, const struct model *m, struct model_reader *reader,
-                             enum schema_rel_kind k, bool *multiline, struct lt_error *err)
-{
-    const struct schema_rel *r = &schema_rels[k];
     struct where w = {r->file, NULL};
-    struct csv_file f;
-    LT_TRY(open_file(d, &f, r->file, err));
     struct buf h = BUF_INIT(BUF_MAX_SMALL);
     enum lt_rc rc = csv_out_rel_header(&h, r);
     if (rc == LT_OK) {
-        rc = add_raw(&f, buf_str(&h), &w, err);
+        rc = add_raw(f, buf_str(&h), &w, err);
     }
     buf_release(&h);
+    return rc == LT_OK ? end_line(f, &w, err) : rc;
+}
+
+static enum lt_rc rel_row(struct csv_file *f, const struct schema_rel *r,
+                          const struct model_rel *rel, struct lt_error *err)
+{
+    struct where w = {r->file, NULL};
+    enum lt_rc rc = add_string(f, rel->from, strlen(rel->from), &w, err);
     if (rc == LT_OK) {
-        rc = end_line(&f, &w, err);
+        rc = add_comma(f, &w, err);
     }
-    for (size_t i = 0; rc == LT_OK && i < m->nrels[k]; i++) {
-        struct model_rel rel;
-        rc = model_read_rel(reader, k, i, &rel, err);
-        if (rc == LT_OK) {
-            rc = add_string(&f, rel.from, strlen(rel.from), &w, err);
-        }
-        if (rc == LT_OK) {
-            rc = add_comma(&f, &w, err);
-        }
-        if (rc == LT_OK) {
-            rc = add_string(&f, rel.to, strlen(rel.to), &w, err);
-        }
-        if (rc == LT_OK) {
-            rc = add_comma(&f, &w, err);
-        }
-        if (rc == LT_OK) {
-            rc = add_string(&f, r->type, strlen(r->type), &w, err);
-        }
-        if (rc == LT_OK) {
-            rc = end_line(&f, &w, err);
-            f.rows++;
-        }
+    if (rc == LT_OK) {
+        rc = add_string(f, rel->to, strlen(rel->to), &w, err);
     }
-    if (rc != LT_OK) {
-        abort_file(&f);
-        return rc;
+    if (rc == LT_OK) {
+        rc = add_comma(f, &w, err);
     }
-    *multiline = *multiline || f.multiline;
-    return close_file(d, &f, r->file, err);
+    if (rc == LT_OK) {
+        rc = add_string(f, r->type, strlen(r->type), &w, err);
+    }
+    if (rc == LT_OK) {
+        rc = end_line(f, &w, err);
+        f->rows++;
+    }
+    return rc;
 }
 
 static const struct where tombstones_file = {CSV_OUT_TOMBSTONES, NULL};
@@ -387,18 +350,149 @@ static enum lt_rc write_argfile(struct snapdir *d, bool multiline, struct lt_err
     return rc;
 }
 
-enum lt_rc csv_out_write(struct snapdir *d, const struct model *m, struct lt_error *err)
+/* ---- the node and relationship files, row by row ---- */
+
+/* Node tables 0..SCHEMA_NODE_COUNT-1, then relationship tables: one index for both. */
+#define TABLE_COUNT ((size_t)SCHEMA_NODE_COUNT + SCHEMA_REL_COUNT)
+
+struct csv_out_stream {
+    struct snapdir *d;
+    const struct model *m;
+    size_t table; /* the table being written (open) or the next to start */
+    bool open;
+    struct csv_file f;
+    struct buf labels; /* node tables: the :LABEL field, the same on every row */
+    bool multiline;    /* a file closed so far holds a line break */
+};
+
+static const char *table_file(size_t t)
 {
-    bool multiline = false;
-    struct model_reader *r = model_reader_new(m);
-    enum lt_rc rc = LT_OK;
-    for (int k = 0; rc == LT_OK && k < SCHEMA_NODE_COUNT; k++) {
-        rc = write_nodes(d, m, r, (enum schema_node_kind)k, &multiline, err);
+    return t < SCHEMA_NODE_COUNT ? schema_nodes[t].file : schema_rels[t - SCHEMA_NODE_COUNT].file;
+}
+
+static size_t table_rows(const struct model *m, size_t t)
+{
+    return t < SCHEMA_NODE_COUNT ? m->nnodes[t] : m->nrels[t - SCHEMA_NODE_COUNT];
+}
+
+static enum lt_rc start_table(struct csv_out_stream *s, struct lt_error *err)
+{
+    LT_TRY(open_file(s->d, &s->f, table_file(s->table), err));
+    enum lt_rc rc;
+    if (s->table < SCHEMA_NODE_COUNT) {
+        const struct schema_node *n = &schema_nodes[s->table];
+        buf_reset(&s->labels);
+        rc = node_header(&s->f, n, err);
+        if (rc == LT_OK) {
+            rc = labels_field(&s->labels, n, err);
+        }
+    } else {
+        rc = rel_header(&s->f, &schema_rels[s->table - SCHEMA_NODE_COUNT], err);
     }
-    for (int k = 0; rc == LT_OK && k < SCHEMA_REL_COUNT; k++) {
-        rc = write_rels(d, m, r, (enum schema_rel_kind)k, &multiline, err);
+    if (rc != LT_OK) {
+        abort_file(&s->f);
+        return rc;
     }
-    model_reader_free(r);
+    s->open = true;
+    return LT_OK;
+}
+
+/* Closes the table being written, which must have had all its rows. */
+static enum lt_rc end_table(struct csv_out_stream *s, struct lt_error *err)
+{
+    const char *name = table_file(s->table);
+    size_t want = table_rows(s->m, s->table);
+    if (s->f.rows != want) {
+        return lt_fail(err, LT_E_INTERNAL, "%s: %llu of its %zu rows written", name,
+                       (unsigned long long)s->f.rows, want);
+    }
+    s->open = false; /* the writer is released whether the close succeeds or not */
+    s->table++;
+    s->multiline = s->multiline || s->f.multiline;
+    return close_file(s->d, &s->f, name, err);
+}
+
+/* Ends every table before t; one that had no rows gets its file with the header only. */
+static enum lt_rc end_tables_before(struct csv_out_stream *s, size_t t, struct lt_error *err)
+{
+    while (s->table < t) {
+        LT_TRY(s->open ? end_table(s, err) : start_table(s, err));
+    }
+    return LT_OK;
+}
+
+/*
+ * Makes row i of table t the next line to write. Rows must come once each
+ * and in order, as the files hold them: anything else is a caller's bug,
+ * caught here rather than written as a wrong file.
+ */
+static enum lt_rc go_to_row(struct csv_out_stream *s, size_t t, size_t i, struct lt_error *err)
+{
+    if (s->open && s->table == t && s->f.rows == i) {
+        return LT_OK; /* the next row of the same table: nearly every row */
+    }
+    if (t >= TABLE_COUNT || t < s->table) {
+        return lt_fail(err, LT_E_INTERNAL, "CSV rows out of order: table %zu after table %zu", t,
+                       s->table);
+    }
+    LT_TRY(end_tables_before(s, t, err));
+    if (!s->open) {
+        LT_TRY(start_table(s, err));
+    }
+    if (s->f.rows != i) {
+        return lt_fail(err, LT_E_INTERNAL, "%s: row %zu came where row %llu belongs", table_file(t),
+                       i, (unsigned long long)s->f.rows);
+    }
+    return LT_OK;
+}
+
+struct csv_out_stream *csv_out_stream_new(struct snapdir *d, const struct model *m)
+{
+    struct csv_out_stream *s = mem_calloc(1, sizeof(*s));
+    s->d = d;
+    s->m = m;
+    buf_init(&s->labels, BUF_MAX_SMALL);
+    return s;
+}
+
+enum lt_rc csv_out_stream_node(struct csv_out_stream *s, enum schema_node_kind k, size_t i,
+                               const struct model_value *values, struct lt_error *err)
+{
+    LT_TRY(go_to_row(s, (size_t)k, i, err));
+    return node_row(&s->f, &schema_nodes[k], &s->labels, values, err);
+}
+
+enum lt_rc csv_out_stream_rel(struct csv_out_stream *s, enum schema_rel_kind k, size_t i,
+                              const struct model_rel *rel, struct lt_error *err)
+{
+    LT_TRY(go_to_row(s, SCHEMA_NODE_COUNT + (size_t)k, i, err));
+    return rel_row(&s->f, &schema_rels[k], rel, err);
+}
+
+/* Frees s, removing the file it was writing if any. */
+static void stream_free(struct csv_out_stream *s)
+{
+    if (s->open) {
+        abort_file(&s->f);
+    }
+    buf_release(&s->labels);
+    mem_free(s);
+}
+
+void csv_out_stream_abort(struct csv_out_stream *s)
+{
+    if (s) {
+        stream_free(s);
+    }
+}
+
+enum lt_rc csv_out_stream_finish(struct csv_out_stream *s, struct lt_error *err)
+{
+    struct snapdir *d = s->d;
+    const struct model *m = s->m;
+    enum lt_rc rc = end_tables_before(s, TABLE_COUNT, err);
+    bool multiline = s->multiline;
+    stream_free(s);
     LT_TRY(rc);
     LT_TRY(write_tombstones(d, m, err));
     return write_argfile(d, multiline, err);

@@ -315,26 +315,35 @@ enum lt_rc cypher_out_scoped(struct cypher_out_sink *s, const struct tmpl *t,
 
 /* ---- snapshot.cypher from a model ---- */
 
-/* One table of the model, its rows read back through a model_reader. */
+/* One table of the model, its rows read back through a model_reader and shown to the observer. */
 struct model_table {
     struct model_reader *reader;
-    int kind;                    /* enum schema_node_kind or schema_rel_kind */
-    struct esc_cypher_key *keys; /* node tables: node_keys_new */
+    const struct cypher_out_observer *observer; /* or NULL */
+    int kind;                                   /* enum schema_node_kind or schema_rel_kind */
+    struct esc_cypher_key *keys;                /* node tables: node_keys_new */
 };
 
 static enum lt_rc node_literal(struct buf *b, const void *table, size_t i, struct lt_error *err)
 {
     const struct model_table *t = table;
+    enum schema_node_kind k = (enum schema_node_kind)t->kind;
     const struct model_value *values;
-    LT_TRY(model_read_node(t->reader, (enum schema_node_kind)t->kind, i, &values, err));
-    return node_row(b, &schema_nodes[t->kind], t->keys, values);
+    LT_TRY(model_read_node(t->reader, k, i, &values, err));
+    if (t->observer) { /* before the next read replaces the values */
+        LT_TRY(t->observer->node(t->observer->ctx, k, i, values, err));
+    }
+    return node_row(b, &schema_nodes[k], t->keys, values);
 }
 
 static enum lt_rc rel_literal(struct buf *b, const void *table, size_t i, struct lt_error *err)
 {
     const struct model_table *t = table;
+    enum schema_rel_kind k = (enum schema_rel_kind)t->kind;
     struct model_rel rel;
-    LT_TRY(model_read_rel(t->reader, (enum schema_rel_kind)t->kind, i, &rel, err));
+    LT_TRY(model_read_rel(t->reader, k, i, &rel, err));
+    if (t->observer) {
+        LT_TRY(t->observer->rel(t->observer->ctx, k, i, &rel, err));
+    }
     return cypher_out_rel_literal(b, rel.from, rel.to);
 }
 
@@ -383,17 +392,18 @@ static enum lt_rc emit_cleanup(struct cypher_out_sink *s, const struct cypher_ou
 }
 
 static enum lt_rc write_tables(struct cypher_out_sink *s, const struct cypher_out_templates *t,
-                               const struct model *m, struct model_reader *r, struct lt_error *err)
+                               const struct model *m, struct model_reader *r,
+                               const struct cypher_out_observer *observer, struct lt_error *err)
 {
     for (int k = 0; k < SCHEMA_NODE_COUNT; k++) {
-        struct model_table table = {r, k, node_keys_new(&schema_nodes[k])};
+        struct model_table table = {r, observer, k, node_keys_new(&schema_nodes[k])};
         struct cypher_out_rows src = {node_literal, &table, m->nnodes[k]};
         enum lt_rc rc = cypher_out_table(s, &t->nodes[k], &src, err);
         mem_free(table.keys);
         LT_TRY(rc);
     }
     for (int k = 0; k < SCHEMA_REL_COUNT; k++) {
-        struct model_table table = {r, k, NULL};
+        struct model_table table = {r, observer, k, NULL};
         struct cypher_out_rows src = {rel_literal, &table, m->nrels[k]};
         LT_TRY(cypher_out_table(s, &t->rels[k], &src, err));
     }
@@ -404,12 +414,12 @@ static enum lt_rc write_tables(struct cypher_out_sink *s, const struct cypher_ou
 
 static enum lt_rc write_snapshot(struct cypher_out_sink *s, const struct cypher_out_templates *t,
                                  const struct model *m, const struct cypher_out_options *o,
-                                 struct lt_error *err)
+                                 const struct cypher_out_observer *observer, struct lt_error *err)
 {
     LT_TRY(cypher_out_header(s, t, o->pin_update_tag, o->update_tag, err));
     LT_TRY(cypher_out_plain(s, &t->fixed[CYPHER_OUT_T_INDEXES], err));
     struct model_reader *r = model_reader_new(m);
-    enum lt_rc rc = write_tables(s, t, m, r, err);
+    enum lt_rc rc = write_tables(s, t, m, r, observer, err);
     model_reader_free(r);
     return rc;
 }
@@ -427,16 +437,18 @@ static enum lt_rc writer_sink(void *ctx, const char *text, size_t len, struct lt
     return fsx_writer_add(ctx, text, len, err);
 }
 
+/* snapshot.cypher, or post-import.cypher (which takes nothing from the model). */
 static enum lt_rc write_script(struct snapdir *d, const char *name,
                                const struct cypher_out_templates *t, const struct model *m,
-                               const struct cypher_out_options *o, bool post_import,
+                               const struct cypher_out_options *o,
+                               const struct cypher_out_observer *observer, bool post_import,
                                struct lt_error *err)
 {
     struct fsx_writer w;
     LT_TRY(snapdir_open(d, name, &w, err));
     struct cypher_out_sink s = {writer_sink, &w, 0};
     enum lt_rc rc =
-        post_import ? write_post_import(&s, t, o, err) : write_snapshot(&s, t, m, o, err);
+        post_import ? write_post_import(&s, t, o, err) : write_snapshot(&s, t, m, o, observer, err);
     if (rc != LT_OK) {
         fsx_writer_abort(&w);
         return rc;
@@ -483,13 +495,14 @@ enum lt_rc cypher_out_check(const struct cypher_out_options *opts, struct lt_err
 }
 
 enum lt_rc cypher_out_write(struct snapdir *d, const struct model *m,
-                            const struct cypher_out_options *opts, struct lt_error *err)
+                            const struct cypher_out_options *opts,
+                            const struct cypher_out_observer *observer, struct lt_error *err)
 {
     struct cypher_out_templates t;
     LT_TRY(cypher_out_templates_load(&t, opts->templates_dir, err));
-    enum lt_rc rc = write_script(d, CYPHER_OUT_SNAPSHOT, &t, m, opts, false, err);
+    enum lt_rc rc = write_script(d, CYPHER_OUT_SNAPSHOT, &t, m, opts, observer, false, err);
     if (rc == LT_OK) {
-        rc = write_script(d, CYPHER_OUT_POST_IMPORT, &t, m, opts, true, err);
+        rc = write_script(d, CYPHER_OUT_POST_IMPORT, &t, m, opts, NULL, true, err);
     }
     cypher_out_templates_release(&t);
     return rc;

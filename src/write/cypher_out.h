@@ -46,8 +46,28 @@ struct cypher_out_options {
 LT_MUST_CHECK enum lt_rc cypher_out_check(const struct cypher_out_options *opts,
                                           struct lt_error *err);
 
+/*
+ * Sees the model's rows as snapshot.cypher's tables read them, so that
+ * another writer (snapshot_write's CSV files) takes each row from the same
+ * read instead of reading and decoding the model a second time. Every row
+ * is seen exactly once, before it is written as a literal: node tables
+ * 0..SCHEMA_NODE_COUNT-1, then relationship tables, each in row order; a
+ * table without rows is not seen at all. values and rel belong to the
+ * reader and are valid only during the call. A failure must be reported
+ * through err; it ends the script with that error.
+ */
+struct cypher_out_observer {
+    enum lt_rc (*node)(void *ctx, enum schema_node_kind k, size_t i,
+                       const struct model_value *values, struct lt_error *err);
+    enum lt_rc (*rel)(void *ctx, enum schema_rel_kind k, size_t i, const struct model_rel *rel,
+                      struct lt_error *err);
+    void *ctx;
+};
+
+/* Writes snapshot.cypher and post-import.cypher; observer may be NULL. */
 LT_MUST_CHECK enum lt_rc cypher_out_write(struct snapdir *d, const struct model *m,
                                           const struct cypher_out_options *opts,
+                                          const struct cypher_out_observer *observer,
                                           struct lt_error *err);
 
 /* ---- the pieces ---- */

@@ -2,7 +2,8 @@
  * Unit tests for write/cypher_out's shared pieces: batching of literal rows
  * into statements and transactions through a sink, node rows from typed
  * values, and the reader of a rows list (what verify uses), round trip
- * and refusals.
+ * and refusals; the row observer of cypher_out_write (each row seen once,
+ * in order, with its own values; a failing observer ends the script).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,7 +12,10 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "tap.h"
+#include "testfs.h"
+#include "testmodel.h"
 #include "testrand.h"
+#include "testsnap.h"
 #include "write/cypher_out.h"
 
 static enum lt_rc buf_sink(void *ctx, const char *text, size_t len, struct lt_error *err)
@@ -272,8 +276,163 @@ static void test_rows_layout(void)
     tmpl_release(&t);
 }
 
+/* ---- the row observer ---- */
+
+/* Node tables, then relationship tables: the order the observer sees them in. */
+#define TABLES ((size_t)SCHEMA_NODE_COUNT + SCHEMA_REL_COUNT)
+
+static size_t table_rows(const struct model *m, size_t t)
+{
+    return t < SCHEMA_NODE_COUNT ? m->nnodes[t] : m->nrels[t - SCHEMA_NODE_COUNT];
+}
+
+/*
+ * An observer that checks every call against the row expected next (tables
+ * without rows skipped) and against the row as a reader of its own reads it.
+ */
+struct watcher {
+    const struct model *m;
+    struct model_reader *own;
+    size_t table, row; /* the row expected next */
+    size_t calls, wrong;
+    size_t fail_at; /* the call that fails (LT_E_IO), or SIZE_MAX */
+};
+
+/* Counts a call for (table, i) that is not the row expected next; true when the call fails. */
+static bool watch(struct watcher *w, size_t table, size_t i)
+{
+    while (w->table < TABLES && w->row >= table_rows(w->m, w->table)) {
+        w->table++;
+        w->row = 0;
+    }
+    w->wrong += table != w->table || i != w->row;
+    w->row++;
+    return w->calls++ == w->fail_at;
+}
+
+static enum lt_rc watch_node(void *ctx, enum schema_node_kind k, size_t i,
+                             const struct model_value *values, struct lt_error *err)
+{
+    struct watcher *w = ctx;
+    if (watch(w, (size_t)k, i)) {
+        return lt_fail(err, LT_E_IO, "observer stops at call %zu", w->calls - 1);
+    }
+    const struct model_value *want;
+    if (model_read_node(w->own, k, i, &want, err) != LT_OK) {
+        return LT_E_INTERNAL;
+    }
+    w->wrong += strcmp(values[0].str, want[0].str) != 0; /* the id */
+    return LT_OK;
+}
+
+static enum lt_rc watch_rel(void *ctx, enum schema_rel_kind k, size_t i,
+                            const struct model_rel *rel, struct lt_error *err)
+{
+    struct watcher *w = ctx;
+    if (watch(w, SCHEMA_NODE_COUNT + (size_t)k, i)) {
+        return lt_fail(err, LT_E_IO, "observer stops at call %zu", w->calls - 1);
+    }
+    struct model_rel want;
+    if (model_read_rel(w->own, k, i, &want, err) != LT_OK) {
+        return LT_E_INTERNAL;
+    }
+    w->wrong += strcmp(rel->from, want.from) != 0 || strcmp(rel->to, want.to) != 0;
+    return LT_OK;
+}
+
+/* snapshot.cypher and post-import.cypher of m into a snapdir beside target; NULL: no observer. */
+static enum lt_rc write_scripts(const char *target, const struct model *m, struct watcher *w,
+                                char **snapshot, size_t *nfiles, struct lt_error *err)
+{
+    struct snapdir d;
+    if (!EXPECT_OK(snapdir_begin(&d, target, err))) {
+        return err->code;
+    }
+    const struct cypher_out_options opts = {"templates", true, 1700000000};
+    struct cypher_out_observer observer = {watch_node, watch_rel, w};
+    enum lt_rc rc = cypher_out_write(&d, m, &opts, w ? &observer : NULL, err);
+    *nfiles = d.nfiles;
+    *snapshot = NULL;
+    if (rc == LT_OK) {
+        size_t len;
+        *snapshot = testsnap_read(d.tmp.path, CYPHER_OUT_SNAPSHOT, &len);
+    } else {
+        EXPECT(!fsx_exists(testfs_path(d.tmp.path, CYPHER_OUT_SNAPSHOT), NULL));
+    }
+    snapdir_abort(&d);
+    return rc;
+}
+
+/*
+ * The observer sees every row once, in table and row order, with the
+ * values a reader of its own reads; tables without rows (no tags here) are
+ * not seen; the script is the same with or without it. Rows in memory and
+ * spilled; 1,200 versions span three statements.
+ */
+static void test_observer_sees_each_row_once(const char *scratch, size_t row_memory)
+{
+    tap_note("observer, rows %s", row_memory == 1 ? "spilled" : "in memory");
+    struct model m;
+    const struct testmodel_spec spec = {30, 40, false, row_memory, TESTMODEL_NO_BAD_VERSION};
+    testmodel_build(&m, &spec);
+    EXPECT_INT(model_spilled(&m), row_memory == 1);
+    EXPECT_INT(m.nnodes[SCHEMA_NODE_TAG], 0);
+    size_t rows = 0;
+    for (size_t t = 0; t < TABLES; t++) {
+        rows += table_rows(&m, t);
+    }
+    struct watcher w = {&m, model_reader_new(&m), 0, 0, 0, 0, SIZE_MAX};
+    struct lt_error err = LT_ERROR_INIT;
+    char *with = NULL, *without = NULL;
+    size_t nfiles = 0;
+    char *target = testfs_join(scratch, "/snap");
+    EXPECT_OK(write_scripts(target, &m, &w, &with, &nfiles, &err));
+    EXPECT_INT(nfiles, 2);
+    EXPECT_INT(w.calls, rows);
+    EXPECT_INT(w.wrong, 0);
+    EXPECT(rows > 2 * 1200);
+    EXPECT_OK(write_scripts(target, &m, NULL, &without, &nfiles, &err));
+    EXPECT(with && without && strcmp(with, without) == 0);
+    EXPECT(!fsx_exists(target, NULL));
+    mem_free(target);
+    mem_free(with);
+    mem_free(without);
+    model_reader_free(w.own);
+    lt_error_release(&err);
+    model_release(&m);
+}
+
+/* An observer's failure ends the script with its error: no later row seen, no script kept. */
+static void test_observer_failure(const char *scratch)
+{
+    struct model m;
+    const struct testmodel_spec spec = {30, 40, true, 1, TESTMODEL_NO_BAD_VERSION};
+    testmodel_build(&m, &spec);
+    /* Call 700 is version 669: the middle of the second statement of the version table. */
+    struct watcher w = {&m, model_reader_new(&m), 0, 0, 0, 0, 700};
+    struct lt_error err = LT_ERROR_INIT;
+    char *script = NULL;
+    size_t nfiles = 0;
+    EXPECT_INT(write_scripts(testfs_path(scratch, "snap"), &m, &w, &script, &nfiles, &err),
+               LT_E_IO);
+    EXPECT_STR(lt_error_message(&err), "observer stops at call 700");
+    EXPECT_INT(w.calls, 701);
+    EXPECT_INT(w.wrong, 0);
+    EXPECT_INT(nfiles, 0);
+    EXPECT(script == NULL);
+    model_reader_free(w.own);
+    lt_error_release(&err);
+    model_release(&m);
+}
+
 int main(void)
 {
+    char scratch[256];
+    testfs_scratch(scratch, sizeof(scratch), "cypher-out");
+    test_observer_sees_each_row_once(scratch, 0);
+    test_observer_sees_each_row_once(scratch, 1);
+    test_observer_failure(scratch);
+    testfs_remove(scratch);
     test_table_batches();
     test_node_literal_and_read();
     test_node_rows_as_before();
