@@ -13,6 +13,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "hostile.h"
 #include "ref_esc_csv.h"
 #include "tap.h"
 #include "testrand.h"
@@ -432,21 +433,9 @@ static const char plain_text[] = "/dev/xvda-0123456789 ABCxyz_:.;`~!@#$%^&*()[]{
 static const char json_text[] =
     "{\"DeviceName\":\"/dev/xvda\",\"Ebs\":{\"VolumeSize\":30,\"VolumeType\":\"gp3\"}},";
 
-static void fill_text(char *s, size_t n, const char *text)
-{
-    size_t len = strlen(text);
-    for (size_t i = 0; i < n; i++) {
-        s[i] = text[i % len];
-    }
-}
-
-static enum lt_rc add_text_run(struct buf *b, size_t n, const char *text)
-{
-    char *at;
-    LT_TRY(buf_extend(b, n, &at));
-    fill_text(at, n, text);
-    return LT_OK;
-}
+static const char *const backgrounds[] = {plain_text, json_text};
+static const struct hostile_kit kit = {diff_pieces, LT_ARRAY_SIZE(diff_pieces), backgrounds,
+                                       LT_ARRAY_SIZE(backgrounds)};
 
 /* Same code, length, bytes and release (a released buffer has no memory). */
 static bool same_buf(enum lt_rc rc_want, const struct buf *want, enum lt_rc rc_got,
@@ -520,50 +509,26 @@ static size_t diff_both(const char *s, size_t n, size_t max)
     return differences;
 }
 
-/* Every byte value at every offset of values up to 48 bytes, on both backgrounds: each lane of
- * each word and each 16-byte block, and the overlapping last word or block. */
+static size_t diff_value(const char *s, size_t n)
+{
+    return diff_both(s, n, BUF_MAX_SMALL);
+}
+
+/* Every byte value at every offset of values up to 48 bytes, on both backgrounds. */
 static void test_diff_every_byte_everywhere(void)
 {
-    static const char *const backgrounds[] = {plain_text, json_text};
-    size_t cases = 0, differences = 0;
-    char s[48];
+    size_t cases = 0, differences = diff_value("", 0);
     for (size_t b = 0; b < LT_ARRAY_SIZE(backgrounds); b++) {
-        fill_text(s, sizeof(s), backgrounds[b]);
-        differences += diff_both(s, 0, BUF_MAX_SMALL);
-        for (size_t n = 1; n <= sizeof(s); n++) {
-            differences += diff_both(s, n, BUF_MAX_SMALL);
-            for (size_t at = 0; at < n; at++) {
-                for (int c = 0; c < 256; c++) {
-                    fill_text(s, n, backgrounds[b]);
-                    s[at] = (char)c;
-                    differences += diff_field(s, n, BUF_MAX_SMALL, false);
-                    cases++;
-                }
-            }
-        }
+        differences += hostile_every_byte(48, backgrounds[b], diff_value, &cases);
     }
     tap_note("differential: %zu single-byte cases", cases);
     EXPECT_INT(differences, 0);
 }
 
-/* Two edge bytes anywhere in values up to 40 bytes: UTF-8 sequences cut or whole across the
- * word and block edges, a quote beside a bad byte, CR beside LF. */
+/* Two edge bytes anywhere in values up to 40 bytes: a quote beside a bad byte, CR beside LF. */
 static void test_diff_byte_pairs(void)
 {
-    size_t differences = 0;
-    char s[40];
-    for (size_t a = 0; a < LT_ARRAY_SIZE(edge_bytes); a++) {
-        for (size_t b = 0; b < LT_ARRAY_SIZE(edge_bytes); b++) {
-            for (size_t at = 0; at + 1 < sizeof(s); at++) {
-                fill_text(s, sizeof(s), at % 2 ? json_text : plain_text);
-                s[at] = (char)edge_bytes[a];
-                s[at + 1] = (char)edge_bytes[b];
-                differences += diff_both(s, sizeof(s), BUF_MAX_SMALL);
-                differences += diff_field(s, at + 2, BUF_MAX_SMALL, false);
-            }
-        }
-    }
-    EXPECT_INT(differences, 0);
+    EXPECT_INT(hostile_byte_pairs(edge_bytes, sizeof(edge_bytes), 40, 1, &kit, diff_value), 0);
 }
 
 /* Lengths around every 8-, 16- and 32-byte edge up to 130, with one byte the scan looks for
@@ -581,7 +546,7 @@ static void test_diff_block_edges(void)
                 if (at >= 20 && at + k + 20 < n) {
                     continue;
                 }
-                fill_text(s, n, plain_text);
+                hostile_fill(s, n, plain_text);
                 memcpy(s + at, marks[m], k);
                 differences += diff_both(s, n, BUF_MAX_SMALL);
             }
@@ -592,25 +557,6 @@ static void test_diff_block_edges(void)
 
 /* A random value of up to max_parts parts: runs of either background of any length between
  * hostile pieces, random bytes now and then. */
-static enum lt_rc random_hostile(uint64_t *state, struct buf *b, size_t max_parts)
-{
-    size_t parts = test_random(state) % (max_parts + 1);
-    for (size_t i = 0; i < parts; i++) {
-        uint64_t r = test_random(state);
-        const char *p = diff_pieces[(r >> 8) % LT_ARRAY_SIZE(diff_pieces)];
-        const char *text = (r >> 40) & 1 ? json_text : plain_text;
-        if (r % 4 == 0) {
-            LT_TRY(add_text_run(b, (size_t)(r >> 8) % 100, text));
-        } else if (r % 4 == 1) {
-            LT_TRY(add_text_run(b, (size_t)(r >> 8) % 40, text));
-            LT_TRY(buf_addc(b, (char)(r >> 32)));
-        } else {
-            LT_TRY(buf_add(b, p, p[0] ? strlen(p) : 1));
-        }
-    }
-    return LT_OK;
-}
-
 /* An array element: mostly one that can be written (text, quotes, line breaks, good UTF-8),
  * now and then a hostile value. */
 static enum lt_rc random_element(uint64_t *state, struct buf *b)
@@ -619,13 +565,13 @@ static enum lt_rc random_element(uint64_t *state, struct buf *b)
         "\"", "\r\n", "\n", ",", "\xc3\xa9", "\xe2\x80\xa8", "\xf0\x9f\x98\x80"};
     uint64_t r = test_random(state);
     if (r % 8 == 0) {
-        return random_hostile(state, b, 3);
+        return hostile_add_random(state, b, &kit, 3);
     }
     for (size_t parts = 1 + (r >> 8) % 4; parts > 0; parts--) {
         uint64_t p = test_random(state);
         if (p % 2) {
-            LT_TRY(
-                add_text_run(b, 1 + (size_t)(p >> 8) % 40, (p >> 40) & 1 ? json_text : plain_text));
+            LT_TRY(hostile_add_run(b, 1 + (size_t)(p >> 8) % 40,
+                                   (p >> 40) & 1 ? json_text : plain_text));
         } else {
             LT_TRY(buf_adds(b, good[(p >> 8) % LT_ARRAY_SIZE(good)]));
         }
@@ -646,7 +592,7 @@ static void test_diff_random(void)
     size_t differences = 0, refused = 0, limited = 0, quoted = 0;
     for (int i = 0; i < 40000; i++) {
         struct buf value = BUF_INIT(BUF_MAX_SMALL);
-        differences += random_hostile(&state, &value, 7) != LT_OK;
+        differences += hostile_add_random(&state, &value, &kit, 7) != LT_OK;
         const char *s = buf_str(&value);
         uint64_t r = test_random(&state);
         size_t max = random_max(r, value.len);
@@ -733,11 +679,10 @@ static void test_diff_long(void)
 {
     static const size_t at[] = {0, 1, 15, 16, 31, 32, 33, 4096, 35000, 69967, 69984, 69992, 69999};
     static const char marks[] = {'"', '\0', '\r', '\n', (char)0xFF, (char)0xC3, (char)0x80};
-    static const char *const backgrounds[] = {plain_text, json_text};
     size_t differences = 0;
     for (size_t b = 0; b < LT_ARRAY_SIZE(backgrounds); b++) {
         struct buf big = BUF_INIT(BUF_MAX_LARGE);
-        EXPECT_OK(add_text_run(&big, 70000, backgrounds[b]));
+        EXPECT_OK(hostile_add_run(&big, 70000, backgrounds[b]));
         /* What the value needs: "keep," then the field (quotes doubled, two around). */
         struct buf sized = BUF_INIT(BUF_MAX_LARGE);
         EXPECT_OK(ref_esc_csv_field(&sized, big.ptr, big.len, NULL));

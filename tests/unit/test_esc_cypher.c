@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "hostile.h"
 #include "ref_esc_cypher.h"
 #include "tap.h"
 #include "testfs.h"
@@ -587,43 +588,12 @@ static const char *const diff_pieces[] = {
     "{\"Key\":\"v\"}",
 };
 
-/* n bytes that need nothing ("{"Ebs"..." with digits and JSON punctuation, no byte to escape). */
-static void fill_plain(char *s, size_t n)
-{
-    static const char text[] =
-        "{\"Ebs\":[\"gp3\",30]}, /dev/xvda-0123456789 ABCxyz_:.;`~!@#$%^&*()";
-    for (size_t i = 0; i < n; i++) {
-        s[i] = text[i % (sizeof(text) - 1)];
-    }
-}
-
-static enum lt_rc add_plain_run(struct buf *b, size_t n)
-{
-    char *at;
-    LT_TRY(buf_extend(b, n, &at));
-    fill_plain(at, n);
-    return LT_OK;
-}
-
-/* A random value: plain runs of any length (across 8-, 16- and 32-byte steps) between pieces,
- * random bytes now and then. */
-static enum lt_rc random_hostile(uint64_t *state, struct buf *b)
-{
-    size_t parts = test_random(state) % 8;
-    for (size_t i = 0; i < parts; i++) {
-        uint64_t r = test_random(state);
-        const char *p = diff_pieces[(r >> 8) % LT_ARRAY_SIZE(diff_pieces)];
-        if (r % 4 == 0) {
-            LT_TRY(add_plain_run(b, (size_t)(r >> 8) % 100));
-        } else if (r % 4 == 1) {
-            LT_TRY(add_plain_run(b, (size_t)(r >> 8) % 40));
-            LT_TRY(buf_addc(b, (char)(r >> 32)));
-        } else {
-            LT_TRY(buf_add(b, p, p[0] ? strlen(p) : 1));
-        }
-    }
-    return LT_OK;
-}
+/* Text that needs nothing ("{"Ebs"..." with digits and JSON punctuation, no byte to escape). */
+static const char plain_text[] =
+    "{\"Ebs\":[\"gp3\",30]}, /dev/xvda-0123456789 ABCxyz_:.;`~!@#$%^&*()";
+static const char *const backgrounds[] = {plain_text};
+static const struct hostile_kit kit = {diff_pieces, LT_ARRAY_SIZE(diff_pieces), backgrounds,
+                                       LT_ARRAY_SIZE(backgrounds)};
 
 /* The escaper and the reference on s from the same start: a buffer holding "keep" and at most
  * max bytes. Counts a difference in code, length, release or bytes. */
@@ -665,21 +635,16 @@ static size_t diff_map(const char *name, bool first, const char *s, size_t n, si
     return same ? 0 : 1;
 }
 
+static size_t diff_value(const char *s, size_t n)
+{
+    return diff_string(s, n, BUF_MAX_SMALL);
+}
+
 /* Every byte value at every offset of plain runs up to 48 bytes: each lane of each step. */
 static void test_diff_every_byte_everywhere(void)
 {
-    size_t cases = 0, differences = 0;
-    char s[48];
-    for (size_t n = 1; n <= sizeof(s); n++) {
-        for (size_t at = 0; at < n; at++) {
-            for (int c = 0; c < 256; c++) {
-                fill_plain(s, n);
-                s[at] = (char)c;
-                differences += diff_string(s, n, BUF_MAX_SMALL);
-                cases++;
-            }
-        }
-    }
+    size_t cases = 0;
+    size_t differences = hostile_every_byte(48, plain_text, diff_value, &cases);
     tap_note("differential: %zu single-byte cases", cases);
     EXPECT_INT(differences, 0);
 }
@@ -687,20 +652,7 @@ static void test_diff_every_byte_everywhere(void)
 /* Two edge bytes anywhere in 40 bytes (a byte and what follows it: UTF-8 pairs, escapes). */
 static void test_diff_byte_pairs(void)
 {
-    size_t differences = 0;
-    char s[40];
-    for (size_t a = 0; a < LT_ARRAY_SIZE(edge_bytes); a++) {
-        for (size_t b = 0; b < LT_ARRAY_SIZE(edge_bytes); b++) {
-            for (size_t at = 0; at + 1 < sizeof(s); at += 3) {
-                memset(s, 'x', sizeof(s));
-                s[at] = (char)edge_bytes[a];
-                s[at + 1] = (char)edge_bytes[b];
-                differences += diff_string(s, sizeof(s), BUF_MAX_SMALL);
-                differences += diff_string(s, at + 2, BUF_MAX_SMALL);
-            }
-        }
-    }
-    EXPECT_INT(differences, 0);
+    EXPECT_INT(hostile_byte_pairs(edge_bytes, sizeof(edge_bytes), 40, 3, &kit, diff_value), 0);
 }
 
 /* Random hostile values, with room to spare and with a limit anywhere around their length. */
@@ -712,7 +664,7 @@ static void test_diff_random(void)
     size_t differences = 0, refused = 0;
     for (int i = 0; i < 40000; i++) {
         struct buf value = BUF_INIT(BUF_MAX_SMALL);
-        differences += random_hostile(&state, &value) != LT_OK;
+        differences += hostile_add_random(&state, &value, &kit, 7) != LT_OK;
         const char *s = buf_str(&value);
         uint64_t r = test_random(&state);
         size_t max = r % 3 ? BUF_MAX_SMALL : (size_t)(r >> 8) % (2 * value.len + 40);
@@ -738,7 +690,7 @@ static void test_diff_long(void)
 {
     size_t differences = 0;
     struct buf big = BUF_INIT(BUF_MAX_LARGE);
-    EXPECT_OK(add_plain_run(&big, 70000));
+    EXPECT_OK(hostile_add_run(&big, 70000, plain_text));
     static const size_t at[] = {0, 1, 31, 32, 33, 4096, 35000, 69967, 69992, 69999};
     static const char bad[] = {'\'', '\\', '\n', 0x7F, (char)0xFF, 0};
     differences += diff_string(big.ptr, big.len, BUF_MAX_LARGE);
