@@ -3,12 +3,12 @@
  * as neo4j-admin reads it: delimiter ',', quote '"', quotes doubled,
  * backslash not special; docs/reference.md section 6).
  *
- * Owns: how a value becomes a CSV field. Fields are written as libcsv's
- * csv_write() writes them (by csv_write itself when the value holds a '"',
- * which it doubles): every string field is quoted, so a quoted empty string
+ * Owns: how a value becomes a CSV field. Fields are written byte for byte
+ * as libcsv's csv_write() writes them (the tests compare the two), a '"'
+ * doubled: every string field is quoted, so a quoted empty string
  * ("") stays distinguishable from an absent value (an empty field, which
  * neo4j-admin reads as "no property").
- * May call: base, libcsv.
+ * May call: base.
  *
  * Arrays: elements are joined with ESC_CSV_ARRAY_DELIM (U+001F, unit
  * separator), which neo4j-admin takes as --array-delimiter=U+001F. There is
