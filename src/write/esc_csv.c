@@ -257,25 +257,35 @@ static void esc_csv_note_line_break(bool *line_break, unsigned holds)
 /*
  * Copies s's n bytes to at with every '"' doubled (RFC 4180, 2.7: what
  * libcsv's csv_write does, a byte at a time); returns the end. at must have
- * room for them all. With SSE2, 16 bytes at a time while 16 remain: the
- * block is stored whole and kept up to its first '"', which is then doubled.
- * The store stays inside the room, since the rest of the output is never
- * shorter than the rest of the input.
+ * room for them all.
+ *
+ * With SSE2, 16 bytes at a time while 32 remain: a block without a '"' is
+ * stored whole; in one with quotes each run up to and including a '"' is
+ * copied 16 bytes at a time (the excess is overwritten next), then the '"'
+ * again. Where a block starts never depends on what it holds, so the loads
+ * run ahead of the copying. The reads stay inside s (a run starts at most 16
+ * bytes before 16 that remain), and the stores inside the room (the rest of
+ * the output is never shorter than the rest of the input it comes from).
  */
 static char *esc_csv_double_quotes(char *at, const char *s, size_t n)
 {
     const char *end = s + n;
 #ifdef __SSE2__
-    while (end - s >= 16) {
+    for (; end - s >= 32; s += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
         unsigned quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-        _mm_storeu_si128((__m128i *)(void *)at, v);
-        size_t kept = quotes ? (size_t)__builtin_ctz(quotes) + 1 : 16;
-        at += kept;
-        s += kept;
-        if (quotes) {
+        const char *run = s;
+        for (; quotes; quotes &= quotes - 1) {
+            const char *quote = s + __builtin_ctz(quotes);
+            _mm_storeu_si128((__m128i *)(void *)at,
+                             _mm_loadu_si128((const __m128i *)(const void *)run));
+            at += quote + 1 - run;
             *at++ = '"';
+            run = quote + 1;
         }
+        _mm_storeu_si128((__m128i *)(void *)at,
+                         _mm_loadu_si128((const __m128i *)(const void *)run));
+        at += s + 16 - run;
     }
 #endif
     for (; s < end; s++) {
