@@ -11,10 +11,11 @@
  * the bytes most values lack, and looks again only at a value holding one.)
  *
  * A value without a double quote is written between quotes in one piece.
- * A value with one has each '"' doubled 16 bytes at a time: csv_write does
- * it a byte at a time, a tenth of convert's own work on the JSON column.
- * The tests hold the escaper that called csv_write (tests/lib/ref_esc_csv.c)
- * and compare the two on every byte at every offset and on random values.
+ * A value with one (in practice the LaunchTemplateData JSON, one per version)
+ * has each '"' doubled, 16 bytes at a time: csv_write's byte loop over it
+ * was the largest single piece of convert's own work. The tests keep the
+ * escaper that called csv_write (tests/lib/ref_esc_csv.c) as the oracle and
+ * compare the two on every byte at every offset and on random values.
  */
 #include "write/esc_csv.h"
 
